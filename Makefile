@@ -1,0 +1,79 @@
+# One command builds everything: `make`. Another runs the tests: `make test`.
+# See README.md. Targets: all (default), data, notebooks, paper, test, clean, distclean,
+# metadata (regenerate CITATION.cff and the README's Binder link), lock (re-pin the lock).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+ENV := $(VENV)/.installed
+SRC_FILES := $(wildcard src/translocal/*.py)
+
+# Notebook rules, raw-file list and paper inputs, generated from notebooks/pipeline.toml
+# and data/manifest.toml with the system Python (standard library only).
+include build/pipeline.mk
+
+build/pipeline.mk: notebooks/pipeline.toml data/manifest.toml src/translocal/pipeline.py
+	@$(PYTHON) src/translocal/pipeline.py
+
+build/params/%.json: build/pipeline.mk
+	@test -f $@ || $(PYTHON) src/translocal/pipeline.py
+
+.PHONY: all env data notebooks paper test clean distclean metadata lock
+
+all: env data notebooks paper
+
+env: $(ENV)
+
+# The environment: a venv with a pinned uv, then exactly the versions in requirements.lock,
+# byte-compiled (this machine sets PYTHONDONTWRITEBYTECODE; without compiled bytecode every
+# kernel start recompiles), and the project's package installed editable.
+$(ENV): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode --no-deps -e .
+	@touch $@
+
+# Public inputs: fetched by pinned URL (or from $$TRANSLOCAL_DATA_MIRROR) and verified.
+data: $(RAW_FILES)
+
+$(RAW_FILES) &: data/manifest.toml | $(ENV)
+	$(PY) -m translocal.acquire
+
+notebooks: $(NOTEBOOK_TARGETS)
+
+paper: paper/manuscript.pdf
+
+paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
+	@$(PY) -m translocal.values $(VALUE_PARTS)
+	@touch $@
+
+paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json $(PAPER_INPUTS) pyproject.toml src/translocal/paper.py | $(ENV)
+	@$(PY) -m translocal.paper
+	@touch $@
+
+# The tests need the full build: they check the executed notebooks (nbval re-executes each
+# and compares outputs), the frame, the values and the PDF.
+test: all
+	$(PY) -m pytest tests --nbval $(NOTEBOOK_TARGETS)
+
+metadata: $(ENV)
+	$(PY) -m translocal.metadata
+
+lock: $(ENV)
+	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 --no-header -o requirements.lock
+	$(PY) -m translocal.metadata
+
+clean:
+	rm -rf build data/raw data/interim data/processed data/synthetic \
+	  paper/figures paper/tables paper/values.json paper/manuscript.pdf
+
+distclean: clean
+	rm -rf $(VENV)

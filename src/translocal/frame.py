@@ -1,0 +1,187 @@
+"""The municipal frame: one row per municipality in the 2019 survey's population (1,741).
+
+Built from the boundary layer (which fixes the 1,741 codes) by left joins on the 5-digit
+code. Each join is accounted for with ``account_join``: rows in on each side, matched,
+and what the unmatched rows are, so a notebook can show that nothing went missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from .codes import is_prefecture_total, is_special_ward, municipality_kind
+from .sources import NORTHERN_TERRITORIES
+
+#: Equal-area projection for areas and densities (metres): EASE-Grid 2.0 Global.
+AREA_CRS = "EPSG:6933"
+#: Map projection: Japan Plane Rectangular CS needs 19 zones, so national maps use a
+#: Lambert conformal conic on JGD2011 with standard parallels spanning the archipelago.
+MAP_CRS = "+proj=lcc +lat_0=36 +lon_0=136 +lat_1=30 +lat_2=42 +ellps=GRS80 +units=m +no_defs"
+
+EXPECTED_MUNICIPALITIES = 1741
+KINDS = ("special_ward", "designated_city", "city", "town", "village")
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """What happened in one left join of the frame onto a table."""
+
+    table: str
+    frame_rows: int
+    table_rows: int
+    matched: int
+    frame_unmatched: list[str]
+    table_unmatched: dict[str, int]  # unmatched table rows by what they are
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "frame rows": self.frame_rows,
+            "table rows": self.table_rows,
+            "matched": self.matched,
+            "frame rows unmatched": len(self.frame_unmatched),
+            "table rows unmatched": sum(self.table_unmatched.values()),
+            "unmatched table rows are": "; ".join(f"{k}: {v}" for k, v in self.table_unmatched.items()) or "-",
+        }
+
+
+def classify_code(code5: str, designated_cities: set[str]) -> str:
+    """What a code that is not a frame municipality stands for (for join reports)."""
+    if is_prefecture_total(code5):
+        return "prefecture totals"
+    if code5 == "13100":
+        return "Tokyo special-ward aggregate (13100)"
+    if code5 in NORTHERN_TERRITORIES:
+        return "Northern Territories villages"
+    if code5[:2] != "13" and code5[2] == "1" and code5 not in designated_cities:
+        return "wards of designated cities"
+    if code5[2] in "34567" and code5[4] == "0":
+        return "district (郡) subtotals"
+    return "other codes"
+
+
+def account_join(
+    frame: pd.DataFrame, table: pd.DataFrame, name: str, designated_cities: set[str]
+) -> tuple[pd.DataFrame, JoinReport]:
+    """Left-join ``table`` onto ``frame`` by ``code`` (one to one) and report the counts."""
+    merged = frame.merge(table, on="code", how="left", validate="one_to_one", indicator=True)
+    frame_unmatched = sorted(merged.loc[merged["_merge"] == "left_only", "code"])
+    leftover = table.loc[~table["code"].isin(frame["code"]), "code"]
+    kinds = leftover.map(lambda c: classify_code(c, designated_cities)).value_counts().sort_index()
+    report = JoinReport(
+        table=name,
+        frame_rows=len(frame),
+        table_rows=len(table),
+        matched=int((merged["_merge"] == "both").sum()),
+        frame_unmatched=frame_unmatched,
+        table_unmatched={str(k): int(v) for k, v in kinds.items()},
+    )
+    return merged.drop(columns="_merge"), report
+
+
+def designated_city_codes(city_level_codes: set[str], ward_level_codes: set[str]) -> set[str]:
+    """Designated cities: codes of the city-level layer that the ward-level layer splits."""
+    return set(city_level_codes) - set(ward_level_codes)
+
+
+def build_frame(
+    boundaries: gpd.GeoDataFrame,
+    ward_level_codes: set[str],
+    fiscal: pd.DataFrame,
+    population_2022: pd.DataFrame,
+    population_2021: pd.DataFrame,
+    foreign_2022: pd.DataFrame,
+    residence_status_2022: pd.DataFrame,
+) -> tuple[gpd.GeoDataFrame, list[JoinReport]]:
+    """Join the public tables onto the boundary layer and derive the frame's columns.
+
+    Raises if a covariate that must be complete (population, fiscal strength) is missing for
+    any municipality, naming them; TITP counts may be missing only as flagged censoring.
+    """
+    designated = designated_city_codes(set(boundaries["code"]), ward_level_codes)
+    frame = boundaries.copy()
+    frame.insert(1, "prefecture_code", frame["code"].str[:2])
+    frame.insert(4, "kind", [municipality_kind(c, n, designated) for c, n in zip(frame["code"], frame["name_ja"])])
+    reports = []
+    steps = [
+        ("MIC fiscal indicators FY2018", fiscal.drop(columns="name_fiscal")),
+        ("MIC register 2022-01-01 (all residents)", population_2022[["code", "population"]]),
+        ("MIC register 2021-01-01 (all residents)", population_2021[["code", "population"]].rename(columns={"population": "population_2021"})),
+        ("MIC register 2022-01-01 (foreign residents)", foreign_2022[["code", "population"]].rename(columns={"population": "foreign_residents"})),
+        ("ISA residence status end-2022", residence_status_2022[["code", "titp_trainees"]]),
+    ]
+    for name, table in steps:
+        frame, report = account_join(frame, table, name, designated)
+        reports.append(report)
+    for column in ("population", "population_2021", "foreign_residents", "fiscal_strength"):
+        missing = frame.loc[frame[column].isna(), "code"].tolist()
+        if missing:
+            raise ValueError(f"{column} is missing for {len(missing)} municipalities: {missing[:10]}")
+    frame["pop_change_2021_22"] = 100 * (frame["population"] - frame["population_2021"]) / frame["population_2021"]
+    frame["titp_censored"] = frame["titp_trainees"].isna()
+    frame["titp_trainees"] = frame["titp_trainees"].astype("Int64")
+    frame["titp_per_1000"] = 1000 * frame["titp_trainees"].astype("Float64") / frame["population"]
+    frame["foreign_per_100"] = 100 * frame["foreign_residents"] / frame["population"]
+    frame["area_km2"] = frame.geometry.to_crs(AREA_CRS).area / 1e6
+    frame = frame.drop(columns="population_2021")
+    for column in ("population", "foreign_residents"):
+        frame[column] = frame[column].astype("int64")
+    order = [c for c in frame.columns if c != "geometry"] + ["geometry"]
+    frame = gpd.GeoDataFrame(frame[order], geometry="geometry", crs=boundaries.crs)
+    return frame.sort_values("code").reset_index(drop=True), reports
+
+
+def check_frame(frame: pd.DataFrame) -> dict[str, int]:
+    """Assert the frame's invariants; return the count of municipalities by kind."""
+    problems = []
+    if len(frame) != EXPECTED_MUNICIPALITIES:
+        problems.append(f"{len(frame)} rows, expected {EXPECTED_MUNICIPALITIES}")
+    if frame["code"].duplicated().any():
+        problems.append("duplicate codes")
+    if not frame["code"].str.fullmatch(r"\d{5}").all():
+        problems.append("codes that are not 5 digits")
+    unknown = set(frame["kind"]) - set(KINDS)
+    if unknown:
+        problems.append(f"unknown kinds {unknown}")
+    if (frame["titp_trainees"].isna() != frame["titp_censored"]).any():
+        problems.append("TITP counts missing without the censoring flag")
+    if not frame.geometry.is_valid.all():
+        problems.append("invalid geometries")
+    if problems:
+        raise ValueError("The municipal frame is wrong: " + "; ".join(problems))
+    counts = frame["kind"].value_counts()
+    return {kind: int(counts.get(kind, 0)) for kind in KINDS}
+
+
+def join_table(reports: list[JoinReport]) -> pd.DataFrame:
+    """The join reports as one table for display."""
+    return pd.DataFrame([r.as_row() for r in reports]).set_index("table")
+
+
+def censoring_summary(frame: pd.DataFrame) -> pd.Series:
+    """How the municipalities without an ISA row compare with the suppression rule (≤ 10)."""
+    censored = frame.loc[frame["titp_censored"]]
+    return pd.Series(
+        {
+            "censored municipalities": len(censored),
+            "of which ≤ 10 foreign residents (register, Jan 2022)": int((censored["foreign_residents"] <= 10).sum()),
+            "max foreign residents among censored": int(censored["foreign_residents"].max()) if len(censored) else 0,
+        }
+    )
+
+
+__all__ = [
+    "AREA_CRS",
+    "MAP_CRS",
+    "JoinReport",
+    "account_join",
+    "build_frame",
+    "check_frame",
+    "censoring_summary",
+    "classify_code",
+    "designated_city_codes",
+    "join_table",
+]

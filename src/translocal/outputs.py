@@ -1,0 +1,88 @@
+"""Writing outputs safely: atomically, and only when the bytes change.
+
+A reader never sees a half-written file, a failed step leaves the previous output in place,
+and an unchanged output keeps its timestamp (so re-running a notebook whose results are the
+same does not make everything downstream rebuild).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class OutputPathError(RuntimeError):
+    """An output path cannot be written (for example a folder sits where a file should go)."""
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        raise OutputPathError(f"Cannot write {path}: a folder is in the way. Move it aside and rerun.")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise OutputPathError(
+                f"Cannot write {path}: {parent} is a file, not a folder. Move it aside and rerun."
+            )
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success, move it into place if it differs.
+
+    On an exception the temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    _check_target(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # writers such as GDAL want to create the file themselves
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise OutputPathError(f"Nothing was written for {path}.")
+        if path.exists() and path.read_bytes() == tmp.read_bytes():
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically unless it already holds exactly these bytes.
+
+    Returns True when the file changed.
+    """
+    path = Path(path)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+    return True
+
+
+def write_text(path: str | os.PathLike, text: str) -> bool:
+    """``write_bytes`` for UTF-8 text."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+#: GeoPackages record a modification time; pinning it makes the file byte-reproducible.
+GPKG_DATE = "2020-01-01T00:00:00Z"
+
+
+def write_geopackage(gdf, path: str | os.PathLike, layer: str) -> bool:
+    """Write one layer to a GeoPackage atomically and reproducibly; True when it changed."""
+    from pyogrio import set_gdal_config_options
+
+    path = Path(path)
+    before = path.stat().st_mtime_ns if path.exists() else None
+    set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    with atomic_output(path) as tmp:
+        gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+    return not path.exists() or path.stat().st_mtime_ns != before

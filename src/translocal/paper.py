@@ -1,0 +1,53 @@
+"""Compile the manuscript with typst, offline, with the project's own fonts only.
+
+System fonts are ignored so that a font missing from the project fails the same way on
+every machine instead of being silently replaced; IPAexGothic (from matplotlib-fontja) is
+given explicitly, the same file the figures use. ``#set document(date: none)`` in the
+manuscript plus a fixed timestamp make the PDF byte-reproducible.
+
+Usage: ``python -m translocal.paper``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typst
+
+from . import metadata, outputs, paths
+from .figures import japanese_font_file
+
+#: Fixed creation time (1 Jan 2020) so the same sources give the same PDF bytes.
+TIMESTAMP = 1577836800
+
+
+def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Path:
+    """Compile ``source`` to ``target`` (written only when the bytes change)."""
+    compiler = typst.Compiler(
+        root=str(source.parent),
+        font_paths=[str(japanese_font_file().parent)],
+        ignore_system_fonts=True,
+    )
+    meta = metadata.load()
+    inputs = {"metadata": json.dumps({"title": meta["title"], "authors": metadata.author_names(meta)}, ensure_ascii=False)}
+    pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
+    outputs.write_bytes(target, pdf)
+    return target
+
+
+def main() -> int:
+    try:
+        target = compile_pdf()
+    except typst.TypstError as err:
+        print(f"paper: typst could not compile {paths.MANUSCRIPT.relative_to(paths.ROOT)}:\n{err.diagnostic or err.message}", file=sys.stderr)
+        for hint in err.hints or []:
+            print(f"hint: {hint}", file=sys.stderr)
+        return 1
+    print(f"paper: {target.relative_to(paths.ROOT)} ({target.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Where everything lives. Notebooks and modules ask here instead of joining strings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    """The project root: the folder holding pyproject.toml, searched upwards from here.
+
+    ``TRANSLOCAL_ROOT`` overrides it (the tests use it to build in a scratch copy).
+    """
+    env = os.environ.get("TRANSLOCAL_ROOT")
+    if env:
+        return Path(env).resolve()
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "data" / "manifest.toml").is_file():
+            return parent
+    raise RuntimeError(
+        "Cannot find the project root (a folder with pyproject.toml and data/manifest.toml) "
+        f"above {__file__}; set TRANSLOCAL_ROOT."
+    )
+
+
+ROOT = _find_root()
+DATA = ROOT / "data"
+MANIFEST = DATA / "manifest.toml"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+PRIVATE = DATA / "private"
+SYNTHETIC = DATA / "synthetic"
+NOTEBOOKS = ROOT / "notebooks"
+PIPELINE = NOTEBOOKS / "pipeline.toml"
+BUILD = ROOT / "build"
+EXECUTED = BUILD / "notebooks"
+VALUES_PARTS = BUILD / "values"
+PAPER = ROOT / "paper"
+FIGURES = PAPER / "figures"
+TABLES = PAPER / "tables"
+VALUES = PAPER / "values.json"
+MANUSCRIPT = PAPER / "manuscript.typ"
+PDF = PAPER / "manuscript.pdf"
+
+MUNICIPALITIES = PROCESSED / "municipalities.gpkg"
+
+
+def raw(relative: str) -> Path:
+    """Path of a public input file under data/raw/, as named in the manifest."""
+    return RAW / relative

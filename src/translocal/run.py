@@ -1,0 +1,82 @@
+"""Execute one pipeline notebook with papermill into build/notebooks/.
+
+Usage: ``python -m translocal.run NAME``. The source notebook is never modified. The executed
+copy is written atomically; on failure it is kept as ``NAME.failed.ipynb`` beside it, and the
+error names the cell. Afterwards every declared output must exist; all are touched so make
+sees the group as up to date. Wall time goes to ``build/runtime/NAME.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+from . import paths, pipeline
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised, or did not write what it declares."""
+
+
+def run(name: str) -> Path:
+    import papermill as pm
+
+    nb = pipeline.by_name(name)
+    params = json.loads((paths.ROOT / nb.params_file).read_text(encoding="utf-8"))
+    target = paths.ROOT / nb.executed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp.ipynb")
+    failed = target.with_name(f"{name}.failed.ipynb")
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(paths.ROOT / nb.source),
+            str(tmp),
+            parameters=params,
+            cwd=str(paths.NOTEBOOKS),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+    except pm.PapermillExecutionError as err:
+        os.replace(tmp, failed)
+        raise NotebookFailed(
+            f"{nb.source} failed in cell {err.exec_count} ({err.ename}: {err.evalue}). "
+            f"The executed notebook with the traceback is {failed.relative_to(paths.ROOT)}."
+        ) from None
+    seconds = time.perf_counter() - started
+    missing = [o for o in [nb.values_file, *nb.outputs] if not (paths.ROOT / o).exists()]
+    if missing:
+        tmp.unlink(missing_ok=True)
+        raise NotebookFailed(f"{nb.source} ran but did not write its declared outputs: {', '.join(missing)}")
+    os.replace(tmp, target)
+    failed.unlink(missing_ok=True)
+    for out in [nb.values_file, *nb.outputs]:
+        os.utime(paths.ROOT / out)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    runtime = {"notebook": name, "seconds": round(seconds, 2), "peak_rss_mib_kernel": round(peak_kib / 1024, 1)}
+    runtime_file = paths.BUILD / "runtime" / f"{name}.json"
+    runtime_file.parent.mkdir(parents=True, exist_ok=True)
+    runtime_file.write_text(json.dumps(runtime) + "\n", encoding="utf-8")
+    print(f"{nb.source}: executed in {seconds:.1f} s -> {nb.executed}")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 1:
+        print("usage: python -m translocal.run NOTEBOOK_NAME", file=sys.stderr)
+        return 2
+    try:
+        run(args[0])
+    except (NotebookFailed, KeyError) as err:
+        print(f"run: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

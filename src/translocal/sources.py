@@ -1,0 +1,222 @@
+"""Readers for the public tables, one per source, each returning a tidy frame keyed by ``code``.
+
+The files are read as they are published: multi-row headers, 6-digit codes with check
+digits, "-" markers and notes under the table. A value that cannot be read stops with an
+error naming the file, the spreadsheet row and the column.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .codes import CodeError, normalise_digits, parse_code
+
+#: Northern Territories villages: in the boundary and register data, without residents or
+#: administration, outside the survey frame.
+NORTHERN_TERRITORIES = ("01695", "01696", "01697", "01698", "01699", "01700")
+
+#: The six 技能実習 (technical intern) residence statuses of the ISA tables.
+TITP_STATUSES = ("技能実習１号イ", "技能実習１号ロ", "技能実習２号イ", "技能実習２号ロ", "技能実習３号イ", "技能実習３号ロ")
+
+#: MIC fiscal-indicator columns and their English names.
+FISCAL_COLUMNS = {
+    "財政力指数": "fiscal_strength",
+    "経常収支比率": "current_balance_ratio",
+    "実質公債費比率": "real_debt_service_ratio",
+    "将来負担比率": "future_burden_ratio",
+    "ラスパイレス指数": "laspeyres_index",
+}
+
+
+class SourceFormatError(ValueError):
+    """A public file does not have the layout its reader expects."""
+
+
+def _header_row(table: pd.DataFrame, label: str, file: str) -> int:
+    """Index of the first row whose first cell is ``label`` (after NFKC and stripping)."""
+    first = table.iloc[:, 0].map(lambda v: normalise_digits(v) if pd.notna(v) else "")
+    hits = np.flatnonzero(first.to_numpy() == label)
+    if len(hits) == 0:
+        raise SourceFormatError(f"{file}: no header row starting with {label!r} in the first column")
+    return int(hits[0])
+
+
+def _numbers(table: pd.DataFrame, column: str, file: str, header_row: int, allowed=()) -> pd.Series:
+    """A column as floats; cells in ``allowed`` become NaN; anything else unreadable raises.
+
+    Spreadsheet rows in messages are 1-based, as a person sees them in Excel.
+    """
+    cleaned = table[column].map(lambda v: normalise_digits(v) if pd.notna(v) else "")
+    marker = cleaned.isin(allowed)
+    values = pd.to_numeric(cleaned.where(~marker & (cleaned != "")), errors="coerce")
+    bad = values.isna() & ~marker
+    if bad.any():
+        rows = [f"row {header_row + 2 + int(i)}: {table[column].iloc[i]!r}" for i in np.flatnonzero(bad)[:10]]
+        raise SourceFormatError(f"{file}, column {column}: not a number in " + "; ".join(rows))
+    return values
+
+
+def _codes(table: pd.DataFrame, column: str, file: str, header_row: int) -> pd.Series:
+    """Parse a code column (5 or 6 digits, check digit verified), naming the row on failure."""
+    out = []
+    for i, value in enumerate(table[column]):
+        try:
+            out.append(parse_code(value))
+        except CodeError as err:
+            raise SourceFormatError(f"{file}, row {header_row + 2 + i}, column {column}: {err}") from None
+    return pd.Series(out, index=table.index, dtype="string")
+
+
+def _is_code_like(value: object) -> bool:
+    text = normalise_digits(value) if pd.notna(value) else ""
+    return text.isdigit() and len(text) in (5, 6)
+
+
+def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """MLIT N03 municipal polygons (TopoJSON, WGS84) keyed by 5-digit code.
+
+    Returns the municipalities and, separately, the features left out: the 所属未定地 areas
+    (no code) and the Northern Territories villages. Invalid geometries are repaired.
+    """
+    raw = gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
+    name = raw["N03_004"].fillna(raw["N03_003"])
+    out = gpd.GeoDataFrame(
+        {
+            "code": raw["N03_007"].astype("string"),
+            "prefecture": raw["N03_001"].astype("string"),
+            "name_ja": name.astype("string"),
+        },
+        geometry=raw.geometry.make_valid(),
+        crs=raw.crs,
+    )
+    no_code = out["code"].isna()
+    territories = out["code"].isin(NORTHERN_TERRITORIES)
+    excluded = pd.DataFrame(out.loc[no_code | territories].drop(columns="geometry"))
+    excluded["reason"] = np.where(excluded["code"].isna(), "所属未定地 (no municipality)", "Northern Territories village")
+    kept = out.loc[~no_code & ~territories].reset_index(drop=True)
+    if kept["code"].duplicated().any():
+        dupes = sorted(kept.loc[kept["code"].duplicated(), "code"])
+        raise SourceFormatError(f"{path}: municipal codes appear in more than one feature: {dupes[:10]}")
+    return kept, excluded.reset_index(drop=True)
+
+
+def read_ward_codes(path: Path) -> set[str]:
+    """Codes in the ward-level N03 layer (designated cities split into their wards)."""
+    raw = gpd.read_file(path, columns=["N03_007"], ignore_geometry=True)
+    return set(raw["N03_007"].dropna())
+
+
+def read_prefectures(path: Path) -> gpd.GeoDataFrame:
+    """The 47 prefecture polygons (for borders on maps)."""
+    raw = gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
+    return gpd.GeoDataFrame({"prefecture": raw["N03_001"].astype("string")}, geometry=raw.geometry.make_valid(), crs=raw.crs)
+
+
+def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
+    """MIC 主要財政指標一覧 for all municipalities, one fiscal year (default FY2018, 平成30年度).
+
+    将来負担比率 is "-" where a municipality has no future burden: it becomes 0 with
+    ``future_burden_none`` set, never a missing value.
+    """
+    member = f"indices/city/{year}.xlsx" if year.startswith(("H28", "H29", "H30", "R")) else f"indices/city/{year}.xls"
+    label = f"{archive.name}:{member}"
+    with tarfile.open(archive) as tar:
+        try:
+            blob = tar.extractfile(member).read()
+        except KeyError:
+            raise SourceFormatError(f"{archive}: no member {member}") from None
+    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object)
+    head = _header_row(table, "団体コード", label)
+    table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
+    body = table.iloc[head + 1 :].reset_index(drop=True)
+    missing = [c for c in ["団体コード", "団体名", *FISCAL_COLUMNS] if c not in body.columns]
+    if missing:
+        raise SourceFormatError(f"{label}: missing columns {missing}")
+    body = _coded_rows(body, "団体コード")
+    out = pd.DataFrame({"code": _codes(body, "団体コード", label, head), "name_fiscal": body["団体名"].astype("string")})
+    for ja, en in FISCAL_COLUMNS.items():
+        allowed = ("-", "－") if ja == "将来負担比率" else ()
+        out[en] = _numbers(body, ja, label, head, allowed=allowed)
+    none = body["将来負担比率"].map(lambda v: normalise_digits(v) in ("-", "－"))
+    out["future_burden_none"] = none.to_numpy()
+    out.loc[out["future_burden_none"], "future_burden_ratio"] = 0.0
+    _no_duplicates(out, label)
+    out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
+    return out
+
+
+def read_resident_register(path: Path) -> pd.DataFrame:
+    """MIC 住民基本台帳 population table: ``code``, ``name_register``, ``population``.
+
+    Keeps every coded row (prefectures, designated cities and their wards included); the
+    national total row (code "-") and the notes are left out.
+    """
+    table = pd.read_excel(path, header=None, dtype=object)
+    head = _header_row(table, "団体コード", path.name)
+    total_col = _population_total_column(table, head, path.name)
+    body = table.iloc[head + 1 :].reset_index(drop=True)
+    body = _coded_rows(body, 0)
+    out = pd.DataFrame({"code": _codes(body, 0, path.name, head), "name_register": body[2].astype("string")})
+    out["population"] = _numbers(body, total_col, path.name, head).astype("int64")
+    _no_duplicates(out, path.name)
+    out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
+    return out
+
+
+def _population_total_column(table: pd.DataFrame, head: int, file: str) -> int:
+    """The column headed 人口 / 計 in the register's multi-row header."""
+    for col in table.columns:
+        cells = [normalise_digits(v) for v in table.iloc[:head, col] if pd.notna(v)]
+        if "人口" in cells and "計" in cells:
+            return col
+    raise SourceFormatError(f"{file}: no column headed 人口 / 計 above row {head + 1}")
+
+
+def read_residence_status(path: Path) -> pd.DataFrame:
+    """ISA 在留外国人統計, municipality by residence status: ``code``, ``name_isa``,
+    ``foreign_residents_isa`` and ``titp_trainees`` (the six 技能実習 statuses summed).
+
+    Rows without a code (the national total, 未定・不詳, その他 = municipalities with ten or
+    fewer foreign residents, pooled) are left out; the pooled rows are why some municipalities
+    are absent, which the frame flags as censored.
+    """
+    table = pd.read_excel(path, header=None, dtype=object)
+    head = _header_row(table, "市区町村コード", path.name)
+    table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
+    body = table.iloc[head + 1 :].reset_index(drop=True)
+    titp = [normalise_digits(s) for s in TITP_STATUSES]
+    missing = [c for c in ["市区町村コード", "都道府県市区町村", "総数", *titp] if c not in body.columns]
+    if missing:
+        raise SourceFormatError(f"{path.name}: missing columns {missing}")
+    body = _coded_rows(body, "市区町村コード")
+    out = pd.DataFrame({"code": _codes(body, "市区町村コード", path.name, head), "name_isa": body["都道府県市区町村"].astype("string")})
+    out["foreign_residents_isa"] = _numbers(body, "総数", path.name, head).astype("int64")
+    out["titp_trainees"] = sum(_numbers(body, c, path.name, head) for c in titp).astype("int64")
+    _no_duplicates(out, path.name)
+    out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
+    return out
+
+
+def _coded_rows(body: pd.DataFrame, column) -> pd.DataFrame:
+    """Rows whose code cell holds 5 or 6 digits. The others (national totals, averages,
+    notes) are kept in ``attrs["rows_left_out"]`` so a notebook can show what was skipped."""
+    coded = body[column].map(_is_code_like)
+    labels = [
+        " ".join(str(v) for v in row if pd.notna(v))[:60]
+        for row in body.loc[~coded].iloc[:, :3].itertuples(index=False)
+    ]
+    kept = body.loc[coded].reset_index(drop=True)
+    kept.attrs["rows_left_out"] = [label for label in labels if label]
+    return kept
+
+
+def _no_duplicates(table: pd.DataFrame, file: str) -> None:
+    dupes = table.loc[table["code"].duplicated(keep=False), "code"]
+    if len(dupes):
+        raise SourceFormatError(f"{file}: codes appear more than once: {sorted(set(dupes))[:10]}")
