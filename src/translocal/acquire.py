@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
             progressbar=False,
         )
     except ValueError as err:  # pooch's hash mismatch
-        actual = _hash_in_message(str(err))
+        actual = _other_hash(str(err), f.sha256)
         raise AcquisitionError(
             f"{f.path}: checksum mismatch for the copy from {where}: expected sha256 {f.sha256}, "
             f"got {actual}. The file was not kept in {raw_dir}. The source differs from the "
@@ -87,11 +88,9 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
     return target
 
 
-def _hash_in_message(message: str) -> str:
-    """Pull the actual hash out of pooch's mismatch message (it names both hashes)."""
-    import re
-
-    found = re.findall(r"[0-9a-f]{64}", message)
+def _other_hash(message: str, expected: str) -> str:
+    """The actual hash from pooch's mismatch message, which names both hashes."""
+    found = [h for h in re.findall(r"[0-9a-f]{64}", message) if h != expected]
     return found[0] if found else "(unknown)"
 
 
@@ -134,15 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m translocal.acquire", description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="*", help="manifest paths to fetch (default: all)")
     parser.add_argument("--mirror", type=Path, help=f"offline copy of the public files (default: ${MIRROR_ENV})")
+    parser.add_argument("--raw-dir", type=Path, default=paths.RAW, help="where the files go (default: data/raw)")
+    parser.add_argument("--manifest", type=Path, default=paths.MANIFEST, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     pooch.get_logger().setLevel(logging.WARNING)  # its "Downloading from URL" line misleads for a mirror
     try:
         mirror = args.mirror.resolve() if args.mirror else mirror_from_env()
-        done = fetch_all(mirror=mirror, only=args.files or None)
+        done = fetch_all(raw_dir=args.raw_dir, mirror=mirror, only=args.files or None, manifest=args.manifest)
     except AcquisitionError as err:
         print(f"make data failed:\n{err}", file=sys.stderr)
         return 1
-    print(f"{len(done)} public files verified in {paths.RAW.relative_to(paths.ROOT)}/"
+    print(f"{len(done)} public files verified in {args.raw_dir}/"
           + (f" (from mirror {mirror})" if mirror else ""))
     return 0
 

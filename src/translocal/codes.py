@@ -23,7 +23,7 @@ def check_digit(code5: str) -> str:
     Multiply the digits by 6, 5, 4, 3, 2, sum, take the remainder by 11, subtract it from 11
     and keep the last digit (remainder 0 gives 1, remainder 1 gives 0).
     """
-    if not re.fullmatch(r"\d{5}", code5):
+    if not re.fullmatch(r"[0-9]{5}", code5):
         raise CodeError(f"{code5!r} is not five digits")
     remainder = sum(int(d) * w for d, w in zip(code5, _WEIGHTS)) % 11
     return str((11 - remainder) % 10)
@@ -40,13 +40,13 @@ def parse_code(value: object) -> str:
     Full-width digits and surrounding spaces are accepted; anything else raises CodeError.
     """
     text = normalise_digits(value)
-    if re.fullmatch(r"\d{6}", text):
+    if re.fullmatch(r"[0-9]{6}", text):
         code5, given = text[:5], text[5]
         expected = check_digit(code5)
         if given != expected:
             raise CodeError(f"{value!r}: check digit {given} is wrong for {code5} (expected {expected})")
         return code5
-    if re.fullmatch(r"\d{5}", text):
+    if re.fullmatch(r"[0-9]{5}", text):
         return text
     raise CodeError(f"{value!r} is not a 5- or 6-digit local-government code")
 

@@ -33,6 +33,8 @@ CENSORED_COLOUR = "#d9d9d9"
 BORDER_COLOUR = "#303030"
 SEQUENTIAL = "YlOrRd"
 PNG_DPI = 200
+#: Resolution of the rasterized polygon fills inside the PDF figures (print quality).
+RASTER_DPI = 300
 
 
 def japanese_font_file() -> Path:
@@ -72,7 +74,7 @@ def save(fig: plt.Figure, name: str, folder: Path = paths.FIGURES) -> list[Path]
     """Write ``name.pdf`` and ``name.png`` into ``folder``; return their paths."""
     written = []
     for suffix, options in (
-        (".pdf", {"metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}),
+        (".pdf", {"dpi": RASTER_DPI, "metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}),
         (".png", {"dpi": PNG_DPI, "metadata": {"Software": None}}),
     ):
         buffer = io.BytesIO()
@@ -134,7 +136,9 @@ def japan_map(gdf, prefectures, draw, crs: str, figsize=(7.0, 7.4)):
     Returns the figure, the main axes and the legend handles of the main panel.
     """
     data = gdf.to_crs(crs)
-    borders = prefectures.to_crs(crs)
+    # At national scale a point on paper is several km: borders simplified to 1 km look the
+    # same and make the PDF several times smaller (the fills are rasterized anyway).
+    borders = prefectures.to_crs(crs).simplify(1000)
     fig = plt.figure(figsize=figsize)
     main_window = _window((128.3, 27.0, 146.2, 45.7), crs)
     main = fig.add_axes((0, 0, 1, 1))
@@ -152,9 +156,12 @@ def japan_map(gdf, prefectures, draw, crs: str, figsize=(7.0, 7.4)):
         panels.append((inset, window))
     handles = []
     for ax, window in panels:
-        drawn = draw(ax, data)
+        # Only features that reach into a panel are drawn there: what lies outside would
+        # still be written to the PDF, invisibly.
+        x0, y0, x1, y1 = window
+        drawn = draw(ax, data.cx[x0:x1, y0:y1])
         handles = handles or drawn
-        borders.boundary.plot(ax=ax, color=BORDER_COLOUR, linewidth=0.35)
+        borders.cx[x0:x1, y0:y1].boundary.plot(ax=ax, color=BORDER_COLOUR, linewidth=0.35)
         ax.set_xlim(window[0], window[2])
         ax.set_ylim(window[1], window[3])
         ax.set_aspect("equal")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from .codes import is_prefecture_total, is_special_ward, municipality_kind
+from .codes import is_prefecture_total, is_ward_of_designated_city, municipality_kind
 from .sources import NORTHERN_TERRITORIES
 
 #: Equal-area projection for areas and densities (metres): EASE-Grid 2.0 Global.
@@ -56,7 +56,7 @@ def classify_code(code5: str, designated_cities: set[str]) -> str:
         return "Tokyo special-ward aggregate (13100)"
     if code5 in NORTHERN_TERRITORIES:
         return "Northern Territories villages"
-    if code5[:2] != "13" and code5[2] == "1" and code5 not in designated_cities:
+    if is_ward_of_designated_city(code5) and code5 not in designated_cities:
         return "wards of designated cities"
     if code5[2] in "34567" and code5[4] == "0":
         return "district (郡) subtotals"

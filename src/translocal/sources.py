@@ -131,7 +131,7 @@ def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
             blob = tar.extractfile(member).read()
         except KeyError:
             raise SourceFormatError(f"{archive}: no member {member}") from None
-    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object)
+    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "団体コード", label)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
     body = table.iloc[head + 1 :].reset_index(drop=True)
@@ -157,7 +157,7 @@ def read_resident_register(path: Path) -> pd.DataFrame:
     Keeps every coded row (prefectures, designated cities and their wards included); the
     national total row (code "-") and the notes are left out.
     """
-    table = pd.read_excel(path, header=None, dtype=object)
+    table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "団体コード", path.name)
     total_col = _population_total_column(table, head, path.name)
     body = table.iloc[head + 1 :].reset_index(drop=True)
@@ -182,11 +182,12 @@ def read_residence_status(path: Path) -> pd.DataFrame:
     """ISA 在留外国人統計, municipality by residence status: ``code``, ``name_isa``,
     ``foreign_residents_isa`` and ``titp_trainees`` (the six 技能実習 statuses summed).
 
+    The national total of trainees is kept in ``attrs["national_titp_trainees"]``.
     Rows without a code (the national total, 未定・不詳, その他 = municipalities with ten or
     fewer foreign residents, pooled) are left out; the pooled rows are why some municipalities
     are absent, which the frame flags as censored.
     """
-    table = pd.read_excel(path, header=None, dtype=object)
+    table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "市区町村コード", path.name)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
     body = table.iloc[head + 1 :].reset_index(drop=True)
@@ -194,12 +195,17 @@ def read_residence_status(path: Path) -> pd.DataFrame:
     missing = [c for c in ["市区町村コード", "都道府県市区町村", "総数", *titp] if c not in body.columns]
     if missing:
         raise SourceFormatError(f"{path.name}: missing columns {missing}")
+    national = body.loc[body["都道府県市区町村"].map(lambda v: pd.notna(v) and normalise_digits(v) == "総数")]
+    if len(national) != 1:
+        raise SourceFormatError(f"{path.name}: expected one national 総数 row, found {len(national)}")
+    national_titp = int(sum(_numbers(national, c, path.name, head).iloc[0] for c in titp))
     body = _coded_rows(body, "市区町村コード")
     out = pd.DataFrame({"code": _codes(body, "市区町村コード", path.name, head), "name_isa": body["都道府県市区町村"].astype("string")})
     out["foreign_residents_isa"] = _numbers(body, "総数", path.name, head).astype("int64")
     out["titp_trainees"] = sum(_numbers(body, c, path.name, head) for c in titp).astype("int64")
     _no_duplicates(out, path.name)
     out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
+    out.attrs["national_titp_trainees"] = national_titp
     return out
 
 

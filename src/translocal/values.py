@@ -28,10 +28,12 @@ def format_value(value: object, digits: int | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.{2 if digits is None else digits}f}"
-    return str(value)
+        text = f"{value:,}"
+    elif isinstance(value, float):
+        text = f"{value:,.{2 if digits is None else digits}f}"
+    else:
+        return str(value)
+    return text.replace("-", "\N{MINUS SIGN}")  # a typographic minus in print
 
 
 class Values:

@@ -1,0 +1,129 @@
+"""Checks on what `make` built: the frame, the values, the PDF, and the build's hygiene.
+
+`make test` builds first; run alone, these tests skip with a message if the build is missing.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import geopandas as gpd
+import pytest
+import typst
+
+from translocal import paper, paths
+
+pytestmark = pytest.mark.skipif(
+    not paths.PDF.exists(), reason="the build outputs are missing: run `make` (or `make test`) first"
+)
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return gpd.read_file(paths.MUNICIPALITIES, layer="municipalities")
+
+
+@pytest.fixture(scope="module")
+def values():
+    return json.loads(paths.VALUES.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def pdf_text():
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(paths.PDF).pages)
+
+
+def test_frame_has_every_municipality_once(frame):
+    assert len(frame) == 1741
+    assert frame["code"].is_unique
+    assert frame["code"].str.fullmatch(r"[0-9]{5}").all()
+    assert frame["prefecture_code"].nunique() == 47
+
+
+def test_frame_kinds_match_the_official_counts(frame):
+    assert frame["kind"].value_counts().to_dict() == {
+        "city": 772, "town": 743, "village": 183, "special_ward": 23, "designated_city": 20,
+    }
+    five_odd = {"14130", "14150", "22130", "27140", "40130"}
+    assert five_odd <= set(frame.loc[frame["kind"] == "designated_city", "code"])
+
+
+def test_frame_covariates_are_complete_and_plausible(frame):
+    assert frame["population"].notna().all() and frame["fiscal_strength"].notna().all()
+    assert 120e6 < frame["population"].sum() < 130e6
+    assert frame["future_burden_ratio"].notna().all()
+    assert (frame["foreign_residents"] <= frame["population"]).all()
+    # TITP counts are missing exactly where flagged as censored, and never exceed foreign residents
+    assert (frame["titp_trainees"].isna() == frame["titp_censored"]).all()
+    listed = frame.loc[~frame["titp_censored"]]
+    assert (listed["titp_trainees"] >= 0).all()
+    assert not set(frame["code"]) & {"01695", "01696", "01697", "01698", "01699", "01700"}
+
+
+def test_frame_geometry(frame):
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any()
+
+
+def test_known_municipalities(frame):
+    by_code = frame.set_index("code")
+    assert by_code.loc["13101", "name_ja"] == "千代田区" and by_code.loc["13101", "population"] == 67049
+    assert by_code.loc["01100", "foreign_residents"] == 13349
+    assert by_code.loc["47201", "population"] == 318339
+
+
+def test_every_value_appears_in_the_pdf_as_formatted(values, pdf_text):
+    flat = re.sub(r"\s+", "", pdf_text)
+    cited = re.findall(r'#val\("([a-z0-9_]+)"\)', paths.MANUSCRIPT.read_text(encoding="utf-8"))
+    assert cited, "the manuscript cites no values"
+    missing = [k for k in cited if re.sub(r"\s+", "", values[k]["text"]) not in flat]
+    assert not missing, f"values cited but not found in the PDF text: {missing}"
+
+
+def test_pdf_embeds_the_japanese_font():
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(paths.PDF).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("IPAexGothic" in f for f in fonts), fonts
+
+
+def test_a_value_no_notebook_produced_fails_the_paper_naming_it(tmp_path):
+    copy = tmp_path / "paper"
+    shutil.copytree(paths.PAPER, copy)
+    source = copy / "manuscript.typ"
+    source.write_text(source.read_text(encoding="utf-8") + '\nOne more: #val("no_such_value").\n', encoding="utf-8")
+    with pytest.raises(typst.TypstError) as err:
+        paper.compile_pdf(source, tmp_path / "out.pdf")
+    assert "no_such_value" in str(err.value.message) + str(err.value.diagnostic)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_the_paper_compiles_to_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    paper.compile_pdf(paths.MANUSCRIPT, first)
+    paper.compile_pdf(paths.MANUSCRIPT, second)
+    assert first.read_bytes() == second.read_bytes() == paths.PDF.read_bytes()
+
+
+def _make(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
+    return subprocess.run(["make", *args], cwd=paths.ROOT, env=env, capture_output=True, text=True)
+
+
+def test_nothing_is_left_to_do_after_the_build():
+    result = _make("-q", "all")
+    assert result.returncode == 0, f"`make` would still do something:\n{_make('-n', 'all').stdout}"
+
+
+def test_the_build_leaves_the_working_tree_clean():
+    if not (paths.ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True).stdout
+    assert status == "", f"the build changed or created tracked/untracked files:\n{status}"

@@ -1,0 +1,86 @@
+"""The project's declared structure: pipeline, metadata, environment files, privacy."""
+
+import subprocess
+import tomllib
+
+import pytest
+
+from translocal import metadata, paths, pipeline
+
+
+def test_pipeline_declares_existing_notebooks_with_distinct_outputs():
+    notebooks = pipeline.load()
+    assert [nb.name for nb in notebooks][0] == "01_frame"
+    rules = pipeline.makefile(notebooks, pipeline.raw_files())
+    assert "build/notebooks/01_frame.ipynb build/values/01_frame.json data/processed/municipalities.gpkg" in rules
+    assert "$(PY) -m translocal.run 01_frame" in rules
+
+
+def test_pipeline_refuses_two_notebooks_writing_one_output(tmp_path):
+    for name in ("01_a", "02_b"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    (tmp_path / "pipeline.toml").write_text(
+        '[[notebook]]\nname = "01_a"\ntitle = "a"\ninputs = []\noutputs = ["paper/figures/x.png"]\n'
+        '[[notebook]]\nname = "02_b"\ntitle = "b"\ninputs = []\noutputs = ["paper/figures/x.png"]\n'
+    )
+    with pytest.raises(ValueError, match="paper/figures/x.png is an output of both 01_a and 02_b"):
+        pipeline.load(tmp_path / "pipeline.toml")
+
+
+def test_pipeline_inputs_are_files_of_the_manifest_or_earlier_outputs():
+    raw = set(pipeline.raw_files())
+    produced = set()
+    for nb in pipeline.load():
+        for path in nb.inputs:
+            assert path in raw or path in produced, f"{nb.name} reads {path}, which nothing provides"
+        produced.update(nb.outputs)
+
+
+def test_citation_file_is_generated_from_pyproject():
+    meta = metadata.load()
+    assert (paths.ROOT / "CITATION.cff").read_text(encoding="utf-8") == metadata.citation_cff(meta), (
+        "CITATION.cff is stale: run `make metadata`"
+    )
+
+
+def test_readme_binder_link_is_generated_from_pyproject():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    assert metadata.readme_with_binder(readme, metadata.load()) == readme, "README Binder link is stale: run `make metadata`"
+
+
+def test_binder_url():
+    assert metadata.binder_url("https://github.com/someone/translocal-titp") == (
+        "https://mybinder.org/v2/gh/someone/translocal-titp/HEAD?urlpath=lab"
+    )
+    assert metadata.binder_url("") is None
+
+
+def test_citation_with_authors():
+    meta = {"title": "T", "version": "1", "repository": "https://github.com/a/b",
+            "authors": [{"given-names": "Hanako", "family-names": "Yamada", "orcid": "0000-0002-1825-0097"}]}
+    cff = metadata.citation_cff(meta)
+    assert '  - family-names: "Yamada"\n    given-names: "Hanako"\n    orcid: "https://orcid.org/0000-0002-1825-0097"' in cff
+    assert 'repository-code: "https://github.com/a/b"' in cff
+
+
+def test_environment_yml_pins_exactly_the_lock():
+    env = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert env == metadata.environment_yml(metadata.locked_versions()), "environment.yml drifted from requirements.lock: run `make metadata`"
+    assert "  - python=3.11\n" in env and "      - -e .\n" in env
+
+
+def test_lock_pins_every_direct_dependency():
+    with open(paths.ROOT / "pyproject.toml", "rb") as fh:
+        project = tomllib.load(fh)["project"]
+    pinned = {pin.split("==")[0].lower() for pin in metadata.locked_versions()}
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    missing = [d for d in wanted if d.lower() not in pinned]
+    assert not missing, f"not in requirements.lock (run `make lock`): {missing}"
+
+
+def test_private_data_cannot_be_committed_by_accident():
+    probe = paths.PRIVATE / "survey_2019.csv"
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=paths.ROOT)
+    assert ignored.returncode == 0, "data/private/ files are not git-ignored"
+    readme = subprocess.run(["git", "check-ignore", "-q", str(paths.PRIVATE / "README.md")], cwd=paths.ROOT)
+    assert readme.returncode == 1

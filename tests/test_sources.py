@@ -1,0 +1,73 @@
+import pytest
+
+from translocal.sources import (
+    SourceFormatError,
+    read_fiscal_indicators,
+    read_resident_register,
+    read_residence_status,
+)
+
+
+def test_fiscal_reader_drops_check_digit_and_keeps_no_burden_as_zero(fiscal_archive):
+    fiscal = read_fiscal_indicators(fiscal_archive())
+    assert fiscal["code"].tolist() == ["01100", "13101", "47381"]
+    assert fiscal["fiscal_strength"].tolist() == [0.73, 0.9, 0.16]
+    assert fiscal["future_burden_ratio"].tolist() == [57.3, 0.0, 0.0]
+    assert fiscal["future_burden_none"].tolist() == [False, True, True]
+    assert fiscal["future_burden_ratio"].notna().all()
+    assert fiscal.attrs["rows_left_out"] == ["全国市町村平均"]
+
+
+def test_fiscal_reader_names_file_row_and_column_of_a_bad_value(fiscal_archive):
+    archive = fiscal_archive([["011002", "北海道", "札幌市", "n/a", 95.6, 2.2, 57.3, 99.9]])
+    with pytest.raises(SourceFormatError, match=r"indices/city/H30.xlsx, column 財政力指数: not a number in row 3: 'n/a'"):
+        read_fiscal_indicators(archive)
+
+
+def test_fiscal_reader_refuses_a_wrong_check_digit_naming_the_row(fiscal_archive):
+    archive = fiscal_archive([["011009", "北海道", "札幌市", 0.7, 95.6, 2.2, 57.3, 99.9]])
+    with pytest.raises(SourceFormatError, match=r"row 3, column 団体コード: .*check digit 9 is wrong"):
+        read_fiscal_indicators(archive)
+
+
+def test_fiscal_reader_refuses_duplicate_municipalities(fiscal_archive):
+    row = ["011002", "北海道", "札幌市", 0.7, 95.6, 2.2, 57.3, 99.9]
+    with pytest.raises(SourceFormatError, match="more than once: \\['01100'\\]"):
+        read_fiscal_indicators(fiscal_archive([row, row]))
+
+
+def test_fiscal_reader_names_a_missing_year(fiscal_archive):
+    with pytest.raises(SourceFormatError, match="no member indices/city/R2.xlsx"):
+        read_fiscal_indicators(fiscal_archive(), year="R2")
+
+
+def test_register_reader_finds_total_column_under_multirow_header(register_file):
+    register = read_resident_register(register_file())
+    assert register["code"].tolist() == ["01000", "01100", "01101", "47381"]  # full-width code parsed
+    assert register["population"].tolist() == [5183687, 1960668, 2, 4295]
+    assert register["name_register"].iloc[3] == "八重山郡竹富町"  # names kept as published
+    assert "- 合計 -" in register.attrs["rows_left_out"]
+
+
+def test_register_reader_refuses_a_file_without_the_header(tmp_path):
+    from conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "x.xlsx", [["something else", 1], ["011002", 3]])
+    with pytest.raises(SourceFormatError, match="x.xlsx: no header row starting with '団体コード'"):
+        read_resident_register(path)
+
+
+def test_residence_reader_sums_the_six_titp_statuses(residence_file):
+    status = read_residence_status(residence_file())
+    assert status["code"].tolist() == ["01000", "01100", "13100", "13101"]
+    assert status["titp_trainees"].tolist() == [21, 3, 0, 3]  # 留学 is not counted
+    assert status.attrs["national_titp_trainees"] == 3310 + 161683 + 878 + 83508 + 1206 + 74355
+    assert any(label.startswith("その他") for label in status.attrs["rows_left_out"])
+
+
+def test_residence_reader_names_a_missing_status_column(tmp_path):
+    from conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "r.xlsx", [["市区町村コード", "都道府県市区町村", "総数", "技能実習１号イ"], ["01100", "札幌市", 1, 1]])
+    with pytest.raises(SourceFormatError, match="r.xlsx: missing columns \\['技能実習1号ロ'"):
+        read_residence_status(path)
