@@ -21,8 +21,10 @@ include build/pipeline.mk
 build/pipeline.mk: notebooks/pipeline.toml data/manifest.toml src/translocal/pipeline.py
 	@$(PYTHON) src/translocal/pipeline.py
 
-build/params/%.json: build/pipeline.mk
-	@test -f $@ || $(PYTHON) src/translocal/pipeline.py
+# Written (only when their content changes) whenever pipeline.mk is regenerated; this rule
+# only restores a deleted one.
+build/params/%.json:
+	@$(PYTHON) src/translocal/pipeline.py
 
 .PHONY: all env data notebooks paper test clean distclean metadata lock
 
