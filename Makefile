@@ -4,7 +4,6 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
-.DELETE_ON_ERROR:
 
 PYTHON ?= python3
 VENV := .venv

@@ -30,6 +30,17 @@ class AcquisitionError(RuntimeError):
     """A public file could not be obtained or did not verify."""
 
 
+class NetworkError(AcquisitionError):
+    """A download failed before any bytes could be checked."""
+
+
+NO_NETWORK_HINT = (
+    f"No network? Point {MIRROR_ENV} at a folder holding the public files under the same "
+    f"relative paths as data/manifest.toml (for example `export {MIRROR_ENV}=../shared/data/public`), "
+    "then run `make data` again."
+)
+
+
 def _copy_from(mirror: Path):
     """A pooch downloader that copies the file from a local mirror instead of the network."""
 
@@ -79,12 +90,8 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
     except AcquisitionError:
         raise
     except Exception as err:  # network errors come in many types (requests, OSError)
-        raise AcquisitionError(
-            f"{f.path}: could not download {f.url} ({type(err).__name__}: {err}).\n"
-            f"No network? Point {MIRROR_ENV} at a folder holding the public files under the "
-            "same relative paths (for example `export "
-            f"{MIRROR_ENV}=../shared/data/public`), then run `make data` again."
-        ) from err
+        reason = str(err).split("(Caused by")[0].strip()
+        raise NetworkError(f"{f.path}: could not download {f.url} ({type(err).__name__}: {reason})") from err
     return target
 
 
@@ -118,14 +125,16 @@ def fetch_all(
         if unknown:
             raise AcquisitionError(f"Not in {manifest}: {', '.join(unknown)}")
         files = [f for f in files if f.path in only]
-    done, errors = [], []
+    done, errors, offline = [], [], False
     for f in files:
         try:
             done.append(fetch(f, raw_dir, mirror))
         except AcquisitionError as err:
             errors.append(str(err))
+            offline = offline or isinstance(err, NetworkError)
     if errors:
-        raise AcquisitionError("\n".join(errors))
+        summary = f"{len(errors)} of {len(files)} public files failed:"
+        raise AcquisitionError("\n".join([summary, *errors, *([NO_NETWORK_HINT] if offline else [])]))
     return done
 
 
