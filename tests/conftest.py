@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tarfile
 from pathlib import Path
 
@@ -29,10 +28,21 @@ def fiscal_archive(tmp_path: Path):
         sheet = tmp_path / "H30.xlsx"
         write_xlsx(
             sheet,
-            [["全市町村の主要財政指標（平成30年度決算）", None, None, None, None, None, None, None],
-             ["団体コード", "都道府県名", "団体名", "財政力指数", "経常収支比率", "実質公債費比率", "将来負担比率", "ラスパイレス指数"],
-             *rows,
-             ["全国市町村平均", None, None, 0.51, 93, 6.1, 28.9, "－"]],
+            [
+                ["全市町村の主要財政指標（平成30年度決算）", None, None, None, None, None, None, None],
+                [
+                    "団体コード",
+                    "都道府県名",
+                    "団体名",
+                    "財政力指数",
+                    "経常収支比率",
+                    "実質公債費比率",
+                    "将来負担比率",
+                    "ラスパイレス指数",
+                ],
+                *rows,
+                ["全国市町村平均", None, None, 0.51, 93, 6.1, 28.9, "－"],
+            ],
         )
         archive = tmp_path / "indices.tar.gz"
         with tarfile.open(archive, "w:gz") as tar:
@@ -62,7 +72,9 @@ def register_file(tmp_path: Path):
             ["０１１０１１", "北海道", "札幌市中央区", 1, 1, 2],
             ["473812", "沖縄県", "八重山郡竹富町", 2232, 2063, 4295],
         ]
-        return write_xlsx(tmp_path / "register.xlsx", [*head, *rows, ["注：「-」は「皆増」を示す", None, None, None, None, None]])
+        return write_xlsx(
+            tmp_path / "register.xlsx", [*head, *rows, ["注：「-」は「皆増」を示す", None, None, None, None, None]]
+        )
 
     return make
 
@@ -70,7 +82,14 @@ def register_file(tmp_path: Path):
 @pytest.fixture
 def residence_file(tmp_path: Path):
     """An ISA 市区町村別 在留資格別 table: title row, header row, totals, pooled その他 row."""
-    statuses = ["技能実習１号イ", "技能実習１号ロ", "技能実習２号イ", "技能実習２号ロ", "技能実習３号イ", "技能実習３号ロ"]
+    statuses = [
+        "技能実習１号イ",
+        "技能実習１号ロ",
+        "技能実習２号イ",
+        "技能実習２号ロ",
+        "技能実習３号イ",
+        "技能実習３号ロ",
+    ]
 
     def make(rows=None) -> Path:
         rows = rows or [

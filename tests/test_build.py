@@ -46,7 +46,11 @@ def test_frame_has_every_municipality_once(frame):
 
 def test_frame_kinds_match_the_official_counts(frame):
     assert frame["kind"].value_counts().to_dict() == {
-        "city": 772, "town": 743, "village": 183, "special_ward": 23, "designated_city": 20,
+        "city": 772,
+        "town": 743,
+        "village": 183,
+        "special_ward": 23,
+        "designated_city": 20,
     }
     five_odd = {"14130", "14150", "22130", "27140", "40130"}
     assert five_odd <= set(frame.loc[frame["kind"] == "designated_city", "code"])

@@ -42,7 +42,13 @@ def test_a_file_where_a_folder_should_be_is_named(tmp_path):
 
 @pytest.mark.parametrize(
     "value,digits,text",
-    [(1741, None, "1,741"), (0.4512, None, "0.45"), (125.9279, 1, "125.9"), (-1.3125, None, "\u22121.31"), ("FY2018", None, "FY2018")],
+    [
+        (1741, None, "1,741"),
+        (0.4512, None, "0.45"),
+        (125.9279, 1, "125.9"),
+        (-1.3125, None, "\u22121.31"),
+        ("FY2018", None, "FY2018"),
+    ],
 )
 def test_format_value(value, digits, text):
     assert format_value(value, digits) == text

@@ -45,7 +45,9 @@ def test_citation_file_is_generated_from_pyproject():
 
 def test_readme_binder_link_is_generated_from_pyproject():
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    assert metadata.readme_with_binder(readme, metadata.load()) == readme, "README Binder link is stale: run `make metadata`"
+    assert metadata.readme_with_binder(readme, metadata.load()) == readme, (
+        "README Binder link is stale: run `make metadata`"
+    )
 
 
 def test_binder_url():
@@ -56,16 +58,25 @@ def test_binder_url():
 
 
 def test_citation_with_authors():
-    meta = {"title": "T", "version": "1", "repository": "https://github.com/a/b",
-            "authors": [{"given-names": "Hanako", "family-names": "Yamada", "orcid": "0000-0002-1825-0097"}]}
+    meta = {
+        "title": "T",
+        "version": "1",
+        "repository": "https://github.com/a/b",
+        "authors": [{"given-names": "Hanako", "family-names": "Yamada", "orcid": "0000-0002-1825-0097"}],
+    }
     cff = metadata.citation_cff(meta)
-    assert '  - family-names: "Yamada"\n    given-names: "Hanako"\n    orcid: "https://orcid.org/0000-0002-1825-0097"' in cff
+    assert (
+        '  - family-names: "Yamada"\n    given-names: "Hanako"\n    orcid: "https://orcid.org/0000-0002-1825-0097"'
+        in cff
+    )
     assert 'repository-code: "https://github.com/a/b"' in cff
 
 
 def test_environment_yml_pins_exactly_the_lock():
     env = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
-    assert env == metadata.environment_yml(metadata.locked_versions()), "environment.yml drifted from requirements.lock: run `make metadata`"
+    assert env == metadata.environment_yml(metadata.locked_versions()), (
+        "environment.yml drifted from requirements.lock: run `make metadata`"
+    )
     assert "  - python=3.11\n" in env and "      - -e .\n" in env
 
 

@@ -3,8 +3,8 @@ import pytest
 from translocal.sources import (
     SourceFormatError,
     read_fiscal_indicators,
-    read_resident_register,
     read_residence_status,
+    read_resident_register,
 )
 
 
@@ -20,7 +20,9 @@ def test_fiscal_reader_drops_check_digit_and_keeps_no_burden_as_zero(fiscal_arch
 
 def test_fiscal_reader_names_file_row_and_column_of_a_bad_value(fiscal_archive):
     archive = fiscal_archive([["011002", "北海道", "札幌市", "n/a", 95.6, 2.2, 57.3, 99.9]])
-    with pytest.raises(SourceFormatError, match=r"indices/city/H30.xlsx, column 財政力指数: not a number in row 3: 'n/a'"):
+    with pytest.raises(
+        SourceFormatError, match=r"indices/city/H30.xlsx, column 財政力指数: not a number in row 3: 'n/a'"
+    ):
         read_fiscal_indicators(archive)
 
 
@@ -68,6 +70,9 @@ def test_residence_reader_sums_the_six_titp_statuses(residence_file):
 def test_residence_reader_names_a_missing_status_column(tmp_path):
     from conftest import write_xlsx
 
-    path = write_xlsx(tmp_path / "r.xlsx", [["市区町村コード", "都道府県市区町村", "総数", "技能実習１号イ"], ["01100", "札幌市", 1, 1]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["市区町村コード", "都道府県市区町村", "総数", "技能実習１号イ"], ["01100", "札幌市", 1, 1]],
+    )
     with pytest.raises(SourceFormatError, match="r.xlsx: missing columns \\['技能実習1号ロ'"):
         read_residence_status(path)

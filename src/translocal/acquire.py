@@ -152,8 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except AcquisitionError as err:
         print(f"make data failed:\n{err}", file=sys.stderr)
         return 1
-    print(f"{len(done)} public files verified in {args.raw_dir}/"
-          + (f" (from mirror {mirror})" if mirror else ""))
+    print(f"{len(done)} public files verified in {args.raw_dir}/" + (f" (from mirror {mirror})" if mirror else ""))
     return 0
 
 

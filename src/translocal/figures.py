@@ -11,19 +11,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import geopandas as gpd
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.patches import Patch
+from shapely.geometry import box
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import geopandas as gpd  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from shapely.geometry import box  # noqa: E402
-
-from . import outputs, paths  # noqa: E402
+from . import outputs, paths
 
 #: Japanese glyphs come from IPAexGothic, shipped by the pip package matplotlib-fontja, so
 #: every machine draws the same glyphs; typst embeds the same file (see ``paper``).
@@ -74,7 +72,10 @@ def save(fig: plt.Figure, name: str, folder: Path = paths.FIGURES) -> list[Path]
     """Write ``name.pdf`` and ``name.png`` into ``folder``; return their paths."""
     written = []
     for suffix, options in (
-        (".pdf", {"dpi": RASTER_DPI, "metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}),
+        (
+            ".pdf",
+            {"dpi": RASTER_DPI, "metadata": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}},
+        ),
         (".png", {"dpi": PNG_DPI, "metadata": {"Software": None}}),
     ):
         buffer = io.BytesIO()

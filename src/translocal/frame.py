@@ -109,8 +109,14 @@ def build_frame(
     steps = [
         ("MIC fiscal indicators FY2018", fiscal.drop(columns="name_fiscal")),
         ("MIC register 2022-01-01 (all residents)", population_2022[["code", "population"]]),
-        ("MIC register 2021-01-01 (all residents)", population_2021[["code", "population"]].rename(columns={"population": "population_2021"})),
-        ("MIC register 2022-01-01 (foreign residents)", foreign_2022[["code", "population"]].rename(columns={"population": "foreign_residents"})),
+        (
+            "MIC register 2021-01-01 (all residents)",
+            population_2021[["code", "population"]].rename(columns={"population": "population_2021"}),
+        ),
+        (
+            "MIC register 2022-01-01 (foreign residents)",
+            foreign_2022[["code", "population"]].rename(columns={"population": "foreign_residents"}),
+        ),
         ("ISA residence status end-2022", residence_status_2022[["code", "titp_trainees"]]),
     ]
     for name, table in steps:

@@ -1,8 +1,9 @@
 """Project metadata from pyproject.toml, the one place it is set: title, authors, repository.
 
 ``python -m translocal.metadata`` regenerates CITATION.cff, the Binder link in README.md
-(between the ``binder`` markers) and environment.yml (from requirements.lock). The tests fail when either is out of date, so a change to
-pyproject.toml is followed by ``make metadata``. The manuscript reads title and authors from
+(between the ``binder`` markers) and environment.yml (from requirements.lock). The tests
+fail when any of them is out of date, so a change to pyproject.toml is followed by
+``make metadata``. The manuscript reads title and authors from
 here too (see ``paper``).
 """
 
@@ -25,8 +26,7 @@ def load(pyproject: Path = paths.ROOT / "pyproject.toml") -> dict:
         data = tomllib.load(fh)
     tool = data["tool"]["translocal"]
     authors = [
-        {k: v.strip() for k, v in a.items() if isinstance(v, str) and v.strip()}
-        for a in tool.get("authors", [])
+        {k: v.strip() for k, v in a.items() if isinstance(v, str) and v.strip()} for a in tool.get("authors", [])
     ]
     return {
         "title": tool["title"],
@@ -86,8 +86,10 @@ def binder_block(meta: dict) -> str:
     if url:
         body = f"[![Binder](https://mybinder.org/badge_logo.svg)]({url}) Open the compendium in JupyterLab on Binder: <{url}>"
     else:
-        body = ("The Binder link appears here once `repository` in `[tool.translocal]` of `pyproject.toml` "
-                "holds the public GitHub URL and `make metadata` has been run.")
+        body = (
+            "The Binder link appears here once `repository` in `[tool.translocal]` of `pyproject.toml` "
+            "holds the public GitHub URL and `make metadata` has been run."
+        )
     return f"{BINDER_START}\n{body}\n{BINDER_END}"
 
 

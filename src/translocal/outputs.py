@@ -23,9 +23,7 @@ def _check_target(path: Path) -> None:
         raise OutputPathError(f"Cannot write {path}: a folder is in the way. Move it aside and rerun.")
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
-            raise OutputPathError(
-                f"Cannot write {path}: {parent} is a file, not a folder. Move it aside and rerun."
-            )
+            raise OutputPathError(f"Cannot write {path}: {parent} is a file, not a folder. Move it aside and rerun.")
 
 
 @contextlib.contextmanager

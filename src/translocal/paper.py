@@ -31,7 +31,9 @@ def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Pa
         ignore_system_fonts=True,
     )
     meta = metadata.load()
-    inputs = {"metadata": json.dumps({"title": meta["title"], "authors": metadata.author_names(meta)}, ensure_ascii=False)}
+    inputs = {
+        "metadata": json.dumps({"title": meta["title"], "authors": metadata.author_names(meta)}, ensure_ascii=False)
+    }
     pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
     outputs.write_bytes(target, pdf)
     return target
@@ -41,7 +43,10 @@ def main() -> int:
     try:
         target = compile_pdf()
     except typst.TypstError as err:
-        print(f"paper: typst could not compile {paths.MANUSCRIPT.relative_to(paths.ROOT)}:\n{err.diagnostic or err.message}", file=sys.stderr)
+        print(
+            f"paper: typst could not compile {paths.MANUSCRIPT.relative_to(paths.ROOT)}:\n{err.diagnostic or err.message}",
+            file=sys.stderr,
+        )
         for hint in err.hints or []:
             print(f"hint: {hint}", file=sys.stderr)
         return 1

@@ -47,6 +47,9 @@ def run(name: str) -> Path:
             f"{nb.source} failed in cell {err.exec_count} ({err.ename}: {err.evalue}). "
             f"The executed notebook with the traceback is {failed.relative_to(paths.ROOT)}."
         ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. the kernel died or the user interrupted
+        raise
     seconds = time.perf_counter() - started
     missing = [o for o in [nb.values_file, *nb.outputs] if not (paths.ROOT / o).exists()]
     if missing:

@@ -22,7 +22,14 @@ from .codes import CodeError, normalise_digits, parse_code
 NORTHERN_TERRITORIES = ("01695", "01696", "01697", "01698", "01699", "01700")
 
 #: The six 技能実習 (technical intern) residence statuses of the ISA tables.
-TITP_STATUSES = ("技能実習１号イ", "技能実習１号ロ", "技能実習２号イ", "技能実習２号ロ", "技能実習３号イ", "技能実習３号ロ")
+TITP_STATUSES = (
+    "技能実習１号イ",
+    "技能実習１号ロ",
+    "技能実習２号イ",
+    "技能実習２号ロ",
+    "技能実習３号イ",
+    "技能実習３号ロ",
+)
 
 #: MIC fiscal-indicator columns and their English names.
 FISCAL_COLUMNS = {
@@ -98,7 +105,9 @@ def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     no_code = out["code"].isna()
     territories = out["code"].isin(NORTHERN_TERRITORIES)
     excluded = pd.DataFrame(out.loc[no_code | territories].drop(columns="geometry"))
-    excluded["reason"] = np.where(excluded["code"].isna(), "所属未定地 (no municipality)", "Northern Territories village")
+    excluded["reason"] = np.where(
+        excluded["code"].isna(), "所属未定地 (no municipality)", "Northern Territories village"
+    )
     kept = out.loc[~no_code & ~territories].reset_index(drop=True)
     if kept["code"].duplicated().any():
         dupes = sorted(kept.loc[kept["code"].duplicated(), "code"])
@@ -115,7 +124,9 @@ def read_ward_codes(path: Path) -> set[str]:
 def read_prefectures(path: Path) -> gpd.GeoDataFrame:
     """The 47 prefecture polygons (for borders on maps)."""
     raw = gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
-    return gpd.GeoDataFrame({"prefecture": raw["N03_001"].astype("string")}, geometry=raw.geometry.make_valid(), crs=raw.crs)
+    return gpd.GeoDataFrame(
+        {"prefecture": raw["N03_001"].astype("string")}, geometry=raw.geometry.make_valid(), crs=raw.crs
+    )
 
 
 def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
@@ -139,7 +150,9 @@ def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
     if missing:
         raise SourceFormatError(f"{label}: missing columns {missing}")
     body = _coded_rows(body, "団体コード")
-    out = pd.DataFrame({"code": _codes(body, "団体コード", label, head), "name_fiscal": body["団体名"].astype("string")})
+    out = pd.DataFrame(
+        {"code": _codes(body, "団体コード", label, head), "name_fiscal": body["団体名"].astype("string")}
+    )
     for ja, en in FISCAL_COLUMNS.items():
         allowed = ("-", "－") if ja == "将来負担比率" else ()
         out[en] = _numbers(body, ja, label, head, allowed=allowed)
@@ -200,7 +213,9 @@ def read_residence_status(path: Path) -> pd.DataFrame:
         raise SourceFormatError(f"{path.name}: expected one national 総数 row, found {len(national)}")
     national_titp = int(sum(_numbers(national, c, path.name, head).iloc[0] for c in titp))
     body = _coded_rows(body, "市区町村コード")
-    out = pd.DataFrame({"code": _codes(body, "市区町村コード", path.name, head), "name_isa": body["都道府県市区町村"].astype("string")})
+    out = pd.DataFrame(
+        {"code": _codes(body, "市区町村コード", path.name, head), "name_isa": body["都道府県市区町村"].astype("string")}
+    )
     out["foreign_residents_isa"] = _numbers(body, "総数", path.name, head).astype("int64")
     out["titp_trainees"] = sum(_numbers(body, c, path.name, head) for c in titp).astype("int64")
     _no_duplicates(out, path.name)
