@@ -76,3 +76,52 @@ def test_residence_reader_names_a_missing_status_column(tmp_path):
     )
     with pytest.raises(SourceFormatError, match="r.xlsx: missing columns \\['技能実習1号ロ'"):
         read_residence_status(path)
+
+
+def _feature(code, pref, gun, name, coords):
+    return {
+        "type": "Feature",
+        "properties": {"N03_001": pref, "N03_002": None, "N03_003": gun, "N03_004": name, "N03_007": code},
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+    }
+
+
+def write_boundaries(path, features):
+    import json
+
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
+    return path
+
+
+SQUARE = [[140, 35], [140.1, 35], [140.1, 35.1], [140, 35.1], [140, 35]]
+BOWTIE = [[141, 35], [141.1, 35.1], [141.1, 35], [141, 35.1], [141, 35]]  # self-intersecting
+
+
+def test_boundary_reader_sets_aside_non_municipalities_and_repairs_geometry(tmp_path):
+    from translocal.sources import read_boundaries
+
+    path = write_boundaries(
+        tmp_path / "n03.json",
+        [
+            _feature("01100", "北海道", "札幌市", None, SQUARE),  # designated city: name in N03_003
+            _feature("12204", "千葉県", None, "船橋市", BOWTIE),
+            _feature("01695", "北海道", "色丹郡", "色丹村", SQUARE),
+            _feature(None, "千葉県", None, "所属未定地", SQUARE),
+        ],
+    )
+    kept, excluded = read_boundaries(path)
+    assert kept["code"].tolist() == ["01100", "12204"]
+    assert kept["name_ja"].tolist() == ["札幌市", "船橋市"]
+    assert kept.geometry.is_valid.all()
+    assert sorted(excluded["reason"]) == ["Northern Territories village", "所属未定地 (no municipality)"]
+
+
+def test_boundary_reader_refuses_a_code_in_two_features(tmp_path):
+    from translocal.sources import read_boundaries
+
+    path = write_boundaries(
+        tmp_path / "n03.json",
+        [_feature("12204", "千葉県", None, "船橋市", SQUARE), _feature("12204", "千葉県", None, "船橋市", SQUARE)],
+    )
+    with pytest.raises(SourceFormatError, match="more than one feature: \\['12204'\\]"):
+        read_boundaries(path)
