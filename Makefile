@@ -55,7 +55,8 @@ paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
 	@$(PY) -m translocal.values $(VALUE_PARTS)
 	@touch $@
 
-paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json $(PAPER_INPUTS) pyproject.toml src/translocal/paper.py | $(ENV)
+paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json $(PAPER_INPUTS) pyproject.toml data/manifest.toml notebooks/pipeline.toml \
+  src/translocal/paper.py | $(ENV)
 	@$(PY) -m translocal.paper
 	@touch $@
 

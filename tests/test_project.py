@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from translocal import metadata, paths, pipeline
+from translocal import manifest, metadata, paths, pipeline
 
 
 def test_pipeline_declares_existing_notebooks_with_distinct_outputs():
@@ -43,11 +43,13 @@ def test_citation_file_is_generated_from_pyproject():
     )
 
 
-def test_readme_binder_link_is_generated_from_pyproject():
+def test_readme_generated_sections_are_up_to_date():
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    assert metadata.readme_with_binder(readme, metadata.load()) == readme, (
-        "README Binder link is stale: run `make metadata`"
+    assert metadata.readme_generated(readme, metadata.load()) == readme, (
+        "README's Binder link or data-sources table is stale: run `make metadata`"
     )
+    for attribution in (s.attribution for s in manifest.load()[1].values()):
+        assert attribution in readme
 
 
 def test_binder_url():

@@ -83,3 +83,11 @@ def verified(relative: str, raw_dir: Path = paths.RAW, manifest: Path = paths.MA
             "Delete it and run `make data` again."
         )
     return path
+
+
+def sources_of(relative_paths: list[str], manifest: Path = paths.MANIFEST) -> list[Source]:
+    """The providers of the given files (paths under data/raw/ or relative), in manifest order."""
+    files, sources = load(manifest)
+    wanted = {p.removeprefix("data/raw/") for p in relative_paths}
+    keys = list(dict.fromkeys(f.source for f in files if f.path in wanted))
+    return [sources[k] for k in keys]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import typst
 
-from . import metadata, outputs, paths
+from . import metadata, outputs, paths, pipeline
+from .manifest import sources_of
 from .figures import japanese_font_file
 
 #: Fixed creation time (1 Jan 2020) so the same sources give the same PDF bytes.
@@ -31,9 +32,11 @@ def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Pa
         ignore_system_fonts=True,
     )
     meta = metadata.load()
-    inputs = {
-        "metadata": json.dumps({"title": meta["title"], "authors": metadata.author_names(meta)}, ensure_ascii=False)
-    }
+    # Attribution for every provider whose files the notebooks read, as the manifest words it.
+    read = [path for nb in pipeline.load() for path in nb.inputs]
+    sources = [{"provider": s.provider, "licence": s.licence, "attribution": s.attribution} for s in sources_of(read)]
+    document = {"title": meta["title"], "authors": metadata.author_names(meta), "sources": sources}
+    inputs = {"metadata": json.dumps(document, ensure_ascii=False)}
     pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
     outputs.write_bytes(target, pdf)
     return target
