@@ -22,6 +22,30 @@ AREA_CRS = "EPSG:6933"
 MAP_CRS = "+proj=lcc +lat_0=36 +lon_0=136 +lat_1=30 +lat_2=42 +ellps=GRS80 +units=m +no_defs"
 
 EXPECTED_MUNICIPALITIES = 1741
+
+#: The frame's codebook: every column, what it measures, its source and vintage.
+COLUMNS = {
+    "code": "Local-government code, 5 digits (JIS X 0402 without check digit)",
+    "prefecture_code": "Prefecture part of the code, 2 digits",
+    "prefecture": "Prefecture name as in MLIT N03",
+    "name_ja": "Municipality name as in MLIT N03 (never rewritten)",
+    "kind": "special_ward / designated_city / city / town / village",
+    "fiscal_strength": "財政力指数, fiscal strength index, FY2018 settled accounts (MIC)",
+    "current_balance_ratio": "経常収支比率, current balance ratio (%), FY2018 (MIC)",
+    "real_debt_service_ratio": "実質公債費比率, real debt service ratio (%), FY2018 (MIC)",
+    "future_burden_ratio": "将来負担比率, future burden ratio (%), FY2018 (MIC); 0 where MIC prints '-'",
+    "laspeyres_index": "ラスパイレス指数, salary level of staff relative to national civil servants, FY2018 (MIC)",
+    "future_burden_none": "True where MIC prints '-' for the future burden ratio (no future burden)",
+    "population": "Residents on 1 January 2022, 住民基本台帳 (MIC)",
+    "foreign_residents": "Foreign residents on 1 January 2022, 住民基本台帳 (MIC)",
+    "titp_trainees": "Technical intern trainees (six 技能実習 statuses), end of December 2022 (ISA); missing where censored",
+    "pop_change_2021_22": "Population change 1 Jan 2021 to 1 Jan 2022 (%), 住民基本台帳 (MIC)",
+    "titp_censored": "True where ISA suppresses the municipality (ten or fewer foreign residents)",
+    "titp_per_1000": "titp_trainees per 1,000 residents (population, Jan 2022)",
+    "foreign_per_100": "foreign_residents per 100 residents (Jan 2022)",
+    "area_km2": f"Area in km² of the MLIT N03 2021 polygon, computed in {AREA_CRS} (equal-area)",
+    "geometry": "MLIT N03 polygon, boundaries as of 1 January 2021, WGS84 (EPSG:4326)",
+}
 KINDS = ("special_ward", "designated_city", "city", "town", "village")
 
 
@@ -156,10 +180,17 @@ def check_frame(frame: pd.DataFrame) -> dict[str, int]:
         problems.append("TITP counts missing without the censoring flag")
     if not frame.geometry.is_valid.all():
         problems.append("invalid geometries")
+    if list(frame.columns) != list(COLUMNS):
+        problems.append(f"columns differ from the codebook (frame.COLUMNS): {list(frame.columns)}")
     if problems:
         raise ValueError("The municipal frame is wrong: " + "; ".join(problems))
     counts = frame["kind"].value_counts()
     return {kind: int(counts.get(kind, 0)) for kind in KINDS}
+
+
+def codebook() -> pd.DataFrame:
+    """The frame's columns and what they hold, for display."""
+    return pd.DataFrame({"column": list(COLUMNS), "meaning": list(COLUMNS.values())}).set_index("column")
 
 
 def join_table(reports: list[JoinReport]) -> pd.DataFrame:
@@ -188,6 +219,7 @@ __all__ = [
     "check_frame",
     "censoring_summary",
     "classify_code",
+    "codebook",
     "designated_city_codes",
     "join_table",
 ]
