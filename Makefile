@@ -13,6 +13,13 @@ UV_VERSION := 0.13.8
 ENV := $(VENV)/.installed
 SRC_FILES := $(wildcard src/translocal/*.py)
 
+# Python 3.11 is required (the lock is resolved for it; tomllib is needed from the start).
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PYTHON) -c 'import sys; print(sys.version_info[:2] == (3, 11))' 2>/dev/null),True)
+$(error $(PYTHON) is not Python 3.11. Install Python 3.11 and run `make PYTHON=python3.11`)
+endif
+endif
+
 # Notebook rules, raw-file list and paper inputs, generated from notebooks/pipeline.toml
 # and data/manifest.toml with the system Python (standard library only).
 include build/pipeline.mk
@@ -37,15 +44,22 @@ env: $(ENV)
 $(ENV): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements.lock
+	$(UV) pip sync --quiet --python $(PY) --compile-bytecode requirements.lock
 	$(UV) pip install --quiet --python $(PY) --compile-bytecode --no-deps -e .
 	@touch $@
 
 # Public inputs: fetched by pinned URL (or from $$TRANSLOCAL_DATA_MIRROR) and verified.
-data: $(RAW_FILES)
+# Missing files are fetched; when the manifest changes every file is checked again and a
+# file is replaced (getting a new timestamp, so the notebooks reading it rerun) only if its
+# bytes differ from the manifest's.
+data: build/data.verified
 
-$(RAW_FILES) &: data/manifest.toml | $(ENV)
+$(RAW_FILES) &: | $(ENV)
 	$(PY) -m translocal.acquire
+
+build/data.verified: data/manifest.toml | $(RAW_FILES)
+	$(PY) -m translocal.acquire
+	@touch $@
 
 notebooks: $(NOTEBOOK_TARGETS)
 
@@ -69,7 +83,7 @@ metadata: $(ENV)
 	$(PY) -m translocal.metadata
 
 lock: $(ENV)
-	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 \
+	$(UV) pip compile pyproject.toml --extra test --extra build --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 --no-header -o requirements.lock
 	$(PY) -m translocal.metadata
 

@@ -49,7 +49,9 @@ def run_cli(tmp_path, manifest, mirror=None):
 def test_good_file_from_mirror_is_accepted(tmp_path):
     manifest = make_manifest(tmp_path)
     assert run_cli(tmp_path, manifest, make_mirror(tmp_path, CONTENT)) == 0
-    assert (tmp_path / "raw" / "demo" / "table.csv").read_bytes() == CONTENT
+    target = tmp_path / "raw" / "demo" / "table.csv"
+    assert target.read_bytes() == CONTENT
+    assert target.stat().st_mode & 0o777 == 0o644
     assert verified("demo/table.csv", raw_dir=tmp_path / "raw", manifest=manifest).is_file()
 
 
@@ -131,3 +133,15 @@ def test_real_manifest_matches_its_documented_facts():
         assert len(f.sha256) == 64 and f.url.startswith("https://") and f.bytes > 0
         assert "/" + f.path.split("/")[-1] in f.url or f.path.endswith("philippines-regions-2023.0.001.json")
         assert sources[f.source].attribution
+
+
+def test_a_verified_file_is_left_untouched(tmp_path):
+    import os
+
+    manifest = make_manifest(tmp_path)
+    mirror = make_mirror(tmp_path, CONTENT)
+    assert run_cli(tmp_path, manifest, mirror) == 0
+    target = tmp_path / "raw" / "demo" / "table.csv"
+    os.utime(target, (1, 1))
+    assert run_cli(tmp_path, manifest, mirror) == 0
+    assert target.stat().st_mtime == 1

@@ -61,7 +61,7 @@ def test_frame_covariates_are_complete_and_plausible(frame):
     assert 120e6 < frame["population"].sum() < 130e6
     assert frame["future_burden_ratio"].notna().all()
     assert (frame["foreign_residents"] <= frame["population"]).all()
-    # TITP counts are missing exactly where flagged as censored, and never exceed foreign residents
+    # TITP counts are missing exactly where flagged as censored (and are never negative)
     assert (frame["titp_trainees"].isna() == frame["titp_censored"]).all()
     listed = frame.loc[~frame["titp_censored"]]
     assert (listed["titp_trainees"] >= 0).all()
@@ -80,12 +80,34 @@ def test_known_municipalities(frame):
     assert by_code.loc["47201", "population"] == 318339
 
 
-def test_every_value_appears_in_the_pdf_as_formatted(values, pdf_text):
-    flat = re.sub(r"\s+", "", pdf_text)
-    cited = re.findall(r'#val\("([a-z0-9_]+)"\)', paths.MANUSCRIPT.read_text(encoding="utf-8"))
-    assert cited, "the manuscript cites no values"
-    missing = [k for k in cited if re.sub(r"\s+", "", values[k]["text"]) not in flat]
-    assert not missing, f"values cited but not found in the PDF text: {missing}"
+def cited_with_context(source: str) -> list[tuple[str, str]]:
+    """Each ``#val("key")`` of the manuscript, in order, with the plain text that follows it
+    (up to the next markup or line end, at most 12 characters)."""
+    cited = []
+    for match in re.finditer(r'#val\("([a-z0-9_]+)"\)', source):
+        rest = source[match.end() :].replace("\\;", ";")
+        following = re.split(r"[#@_*\n\[\]]", rest, maxsplit=1)[0]
+        cited.append((match.group(1), re.sub(r"\s+", "", following)[:12]))
+    return cited
+
+
+def test_every_value_appears_in_the_pdf_as_formatted_in_order_and_context(values, pdf_text):
+    flat = re.sub(r"\s+", "", pdf_text).replace("\u00ad", "")
+    cited = cited_with_context(paths.MANUSCRIPT.read_text(encoding="utf-8"))
+    assert len(cited) >= 20, "the manuscript cites fewer values than expected"
+    position, missing = 0, []
+    for key, following in cited:
+        expected = re.sub(r"\s+", "", values[key]["text"]) + following
+        found = flat.find(expected, position)
+        if found < 0:
+            missing.append(f"{key}: {expected!r}")
+        else:
+            position = found + len(expected)
+    assert not missing, f"values not found in the PDF as written (in order, with the text after them): {missing}"
+
+
+def test_context_extraction_catches_a_swallowed_separator():
+    assert cited_with_context('as of #val("a")\\; #val("b") features') == [("a", ";"), ("b", "features")]
 
 
 def test_pdf_embeds_the_japanese_font():

@@ -1,5 +1,6 @@
 """The project's declared structure: pipeline, metadata, environment files, privacy."""
 
+import re
 import subprocess
 import tomllib
 
@@ -97,3 +98,22 @@ def test_private_data_cannot_be_committed_by_accident():
     assert ignored.returncode == 0, "data/private/ files are not git-ignored"
     readme = subprocess.run(["git", "check-ignore", "-q", str(paths.PRIVATE / "README.md")], cwd=paths.ROOT)
     assert readme.returncode == 1
+
+
+def test_run_checks_that_a_notebook_wrote_exactly_what_it_declares():
+    from translocal.run import check_writes
+
+    nb = pipeline.Notebook(name="01_x", title="x", inputs=[], outputs=["paper/figures/a.pdf"])
+    root = paths.ROOT.resolve()
+    both = [str(root / "build/values/01_x.json"), str(root / "paper/figures/a.pdf")]
+    assert check_writes(nb, both) == []
+    (problem,) = check_writes(nb, both[:1])
+    assert "did not write these declared outputs" in problem and "paper/figures/a.pdf" in problem
+    (problem,) = check_writes(nb, [*both, str(root / "paper/figures/b.png")])
+    assert "does not declare: paper/figures/b.png" in problem
+
+
+def test_makefile_installs_the_uv_the_lock_pins():
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    version = re.search(r"^UV_VERSION := (\S+)$", makefile, re.M).group(1)
+    assert f"uv=={version}" in metadata.locked_versions()

@@ -21,14 +21,14 @@ def test_fiscal_reader_drops_check_digit_and_keeps_no_burden_as_zero(fiscal_arch
 def test_fiscal_reader_names_file_row_and_column_of_a_bad_value(fiscal_archive):
     archive = fiscal_archive([["011002", "北海道", "札幌市", "n/a", 95.6, 2.2, 57.3, 99.9]])
     with pytest.raises(
-        SourceFormatError, match=r"indices/city/H30.xlsx, column 財政力指数: not a number in row 3: 'n/a'"
+        SourceFormatError, match=r"indices/city/H30.xlsx, column 財政力指数 \(D\): not a number in row 3: 'n/a'"
     ):
         read_fiscal_indicators(archive)
 
 
 def test_fiscal_reader_refuses_a_wrong_check_digit_naming_the_row(fiscal_archive):
     archive = fiscal_archive([["011009", "北海道", "札幌市", 0.7, 95.6, 2.2, 57.3, 99.9]])
-    with pytest.raises(SourceFormatError, match=r"row 3, column 団体コード: .*check digit 9 is wrong"):
+    with pytest.raises(SourceFormatError, match=r"row 3, column 団体コード \(A\): .*check digit 9 is wrong"):
         read_fiscal_indicators(archive)
 
 
@@ -125,3 +125,56 @@ def test_boundary_reader_refuses_a_code_in_two_features(tmp_path):
     )
     with pytest.raises(SourceFormatError, match="more than one feature: \\['12204'\\]"):
         read_boundaries(path)
+
+
+def test_register_errors_give_the_spreadsheet_row_after_skipped_rows(register_file):
+    rows = [
+        ["010006", "北海道", "-", 1, 1, 2],
+        ["011002", "北海道", "札幌市", 1, 1, "lots"],  # row 9: six header rows, the national row, one row before
+    ]
+    with pytest.raises(SourceFormatError, match=r"register.xlsx, column 人口 計 \(F\): not a number in row 9: 'lots'"):
+        read_resident_register(register_file(rows))
+
+
+def test_excel_column_letters():
+    from translocal.sources import excel_column
+
+    assert [excel_column(i) for i in (0, 5, 25, 26, 38)] == ["A", "F", "Z", "AA", "AM"]
+
+
+def test_prefecture_table_reader_sums_titp_under_broken_headers(tmp_path):
+    from conftest import write_xlsx
+
+    from translocal.sources import read_residence_status_by_prefecture
+
+    statuses = [
+        "技能実習\n１号イ",
+        "技能実習\n１号ロ",
+        "技能実習\n２号イ",
+        "技能実習\n２号ロ",
+        "技能実習\n３号イ",
+        "技能実習\n３号ロ",
+    ]
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        [
+            [None, None, *[None] * 6],
+            ["第５表　都道府県別　在留資格別　在留外国人", None, *[None] * 6],
+            [None, "総数", *statuses],
+            ["総数", 100, 1, 2, 3, 4, 5, 6],
+            ["北海道", 60, 1, 1, 1, 1, 1, 1],
+            ["未定・不詳", 40, 0, 1, 2, 3, 4, 5],
+        ],
+    )
+    table = read_residence_status_by_prefecture(path)
+    assert table.attrs["national_titp_trainees"] == 21
+    assert table["prefecture"].tolist() == ["北海道", "未定・不詳"]
+    assert table["titp_trainees"].tolist() == [6, 15]
+
+
+def test_fiscal_year_labels():
+    from translocal.sources import fiscal_year_western
+
+    assert [fiscal_year_western(y) for y in ("H30", "R1", "R3")] == [2018, 2019, 2021]
+    with pytest.raises(ValueError):
+        fiscal_year_western("FY2018")

@@ -61,8 +61,7 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
     target = raw_dir / f.path
     if target.is_file():
         if mf.sha256_of(target) == f.sha256:
-            os.utime(target)  # checked now: make need not check it again
-            return target
+            return target  # untouched: its timestamp says when its bytes last changed
         target.unlink()  # a wrong file must not survive a failed refetch
     target.parent.mkdir(parents=True, exist_ok=True)
     where = f"the mirror {mirror}" if mirror else f.url
@@ -92,6 +91,7 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
     except Exception as err:  # network errors come in many types (requests, OSError)
         reason = str(err).split("(Caused by")[0].strip()
         raise NetworkError(f"{f.path}: could not download {f.url} ({type(err).__name__}: {reason})") from err
+    target.chmod(0o644)  # pooch's temporary file is private to its owner
     return target
 
 

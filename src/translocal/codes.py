@@ -51,11 +51,6 @@ def parse_code(value: object) -> str:
     raise CodeError(f"{value!r} is not a 5- or 6-digit local-government code")
 
 
-def prefecture_code(code5: str) -> str:
-    """The 2-digit prefecture part of a 5-digit code."""
-    return code5[:2]
-
-
 def is_prefecture_total(code5: str) -> bool:
     """Prefecture rows carry the municipal part 000 (e.g. 13000 東京都)."""
     return code5[2:] == "000"

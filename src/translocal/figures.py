@@ -86,13 +86,30 @@ def save(fig: plt.Figure, name: str, folder: Path = paths.FIGURES) -> list[Path]
     return written
 
 
-def class_breaks_label(breaks: list[float], unit: str = "") -> list[str]:
-    """Legend labels for classes [b0, b1), [b1, b2), ..., [b_last, ∞)."""
-    labels = []
+def class_labels(breaks: list[float], unit: str = "") -> list[str]:
+    """Legend labels for the classes of ``classify``: "0", then (b0, b1], (b1, b2], ..., > b_last.
+
+    Intervals include their upper bound, so every label is unambiguous."""
+    labels = [f"0{unit}"]
     for low, high in zip(breaks[:-1], breaks[1:]):
-        labels.append(f"{_fmt(low)}–{_fmt(high)}{unit}")
-    labels.append(f"≥ {_fmt(breaks[-1])}{unit}")
+        labels.append(f"> {_fmt(low)} to {_fmt(high)}{unit}")
+    labels.append(f"> {_fmt(breaks[-1])}{unit}")
     return labels
+
+
+def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Class of each value: 0 for exactly zero, then 1 + the interval (b_i, b_i+1] it falls in.
+
+    ``breaks`` must start at 0; values above the last break form the last class. Missing
+    values get class -1.
+    """
+    if breaks[0] != 0 or list(breaks) != sorted(breaks):
+        raise ValueError(f"class breaks must start at 0 and increase: {breaks}")
+    values = np.asarray(values, dtype=float)
+    if (values < 0).any():
+        raise ValueError("classify takes values of at least 0")
+    classes = np.digitize(values, breaks, right=True)  # 0 for 0, i for b_i-1 < v <= b_i
+    return np.where(np.isnan(values), -1, classes)
 
 
 def _fmt(x: float) -> str:
@@ -107,62 +124,78 @@ def classed_choropleth(
     missing_label: str | None = None,
     cmap: str = SEQUENTIAL,
 ):
-    """Draw ``gdf`` coloured by ``column`` in the classes given by ``breaks`` (rasterized fills).
+    """Draw ``gdf`` coloured by ``column`` in the classes of ``classify`` (rasterized fills).
 
-    Rows where ``column`` is missing are drawn in grey. Returns the legend handles.
+    Zero gets its own, lightest class; missing values are drawn in grey. Returns the legend
+    handles (one per class, whether or not this panel shows it).
     """
-    colours = plt.get_cmap(cmap)(np.linspace(0.08, 0.95, len(breaks)))
-    values = pd.to_numeric(gdf[column], errors="coerce").astype(float).to_numpy()
-    classes = np.digitize(values, breaks[1:])  # class 0 is [b0, b1)
-    known = ~np.isnan(values)
+    labels = class_labels(breaks)
+    colours = plt.get_cmap(cmap)(np.linspace(0.0, 0.95, len(labels)))
+    classes = classify(pd.to_numeric(gdf[column], errors="coerce").astype(float).to_numpy(), breaks)
+    known = classes >= 0
     listed = ListedColormap(colours)
-    norm = BoundaryNorm(np.arange(len(breaks) + 1) - 0.5, listed.N)
-    shown = gdf.loc[known].assign(_class=classes[known])
-    shown.plot(ax=ax, column="_class", cmap=listed, norm=norm, linewidth=0, rasterized=True)
-    handles = [Patch(facecolor=c, edgecolor="none", label=lab) for c, lab in zip(colours, class_breaks_label(breaks))]
+    norm = BoundaryNorm(np.arange(len(labels) + 1) - 0.5, listed.N)
+    if known.any():
+        gdf.loc[known].assign(_class=classes[known]).plot(
+            ax=ax, column="_class", cmap=listed, norm=norm, linewidth=0, rasterized=True
+        )
+    handles = [Patch(facecolor=c, edgecolor="0.6", linewidth=0.3, label=lab) for c, lab in zip(colours, labels)]
     if (~known).any():
         gdf.loc[~known].plot(ax=ax, color=CENSORED_COLOUR, linewidth=0, rasterized=True)
-        if missing_label:
-            handles.append(Patch(facecolor=CENSORED_COLOUR, edgecolor="none", label=missing_label))
+    if missing_label:
+        handles.append(Patch(facecolor=CENSORED_COLOUR, edgecolor="none", label=missing_label))
     return handles
 
 
-def japan_map(gdf, prefectures, draw, crs: str, figsize=(7.0, 7.4)):
+#: Map panels: the main islands, and insets at the same scale for Okinawa Prefecture and the
+#: Ogasawara Islands (小笠原村, code 13421), which would otherwise stretch the map.
+OKINAWA = "沖縄県"
+OGASAWARA = "13421"
+
+
+def prefecture_borders(gdf, min_area_m2: float = 2e6):
+    """Prefecture outlines dissolved from the municipalities themselves (so areas outside the
+    frame, such as the Northern Territories, have none), without islets smaller than
+    ``min_area_m2``, whose outlines would print as specks; their fills still show."""
+    dissolved = gdf[["prefecture", "geometry"]].dissolve("prefecture").explode(index_parts=False)
+    kept = dissolved.loc[dissolved.area >= min_area_m2]
+    # At national scale a point is several km: 1 km simplification is invisible and keeps the
+    # PDF small (the fills are rasterized anyway).
+    return kept.simplify(1000).boundary
+
+
+def japan_map(gdf, draw, crs: str, figsize=(7.0, 7.4)):
     """A national map of Japan with insets for Okinawa and the Ogasawara Islands.
 
-    ``draw(ax, data)`` draws the data layer on an axes and returns legend handles; prefecture
-    borders are added on top.
-    Okinawa and the Ogasawara Islands are moved into insets at the main map's scale; the remote
-    Minami-Torishima and Okinotorishima (both in Ogasawara village) fall outside the inset.
-    Returns the figure, the main axes and the legend handles of the main panel.
+    ``gdf`` is the municipal frame (columns ``code`` and ``prefecture``). ``draw(ax, data)``
+    draws the data layer on an axes and returns legend handles; prefecture borders are added
+    on top. Each municipality is drawn in exactly one panel; the insets share the main map's
+    scale. The remote Minami-Torishima and Okinotorishima (in Ogasawara village) fall outside
+    its inset. Returns the figure, the main axes and the legend handles.
     """
     data = gdf.to_crs(crs)
-    # At national scale a point on paper is several km: borders simplified to 1 km look the
-    # same and make the PDF several times smaller (the fills are rasterized anyway).
-    borders = prefectures.to_crs(crs).simplify(1000)
+    in_okinawa = (data["prefecture"] == OKINAWA).to_numpy()
+    in_ogasawara = (data["code"] == OGASAWARA).to_numpy()
     fig = plt.figure(figsize=figsize)
     main_window = _window((128.3, 27.0, 146.2, 45.7), crs)
     main = fig.add_axes((0, 0, 1, 1))
     # Insets are sized so that one metre is as long on paper as in the main map.
     scale = 1 / max((main_window[2] - main_window[0]) / figsize[0], (main_window[3] - main_window[1]) / figsize[1])
-    panels = [(main, main_window)]
-    for (left, bottom), extent, label in (
-        ((0.02, 0.80), (122.85, 24.0, 131.4, 27.15), "Okinawa 沖縄県"),
-        ((0.80, 0.04), (142.0, 26.5, 142.35, 27.75), "Ogasawara 小笠原村"),
+    panels = [(main, main_window, data.loc[~in_okinawa & ~in_ogasawara])]
+    for (left, bottom), extent, label, rows in (
+        ((0.02, 0.80), (122.85, 24.0, 131.4, 27.95), "Okinawa 沖縄県", in_okinawa),
+        ((0.80, 0.04), (142.0, 26.5, 142.35, 27.75), "Ogasawara 小笠原村", in_ogasawara),
     ):
         window = _window(extent, crs)
         size = ((window[2] - window[0]) * scale / figsize[0], (window[3] - window[1]) * scale / figsize[1])
         inset = fig.add_axes((left, bottom, *size))
         inset.text(0.0, 1.01, label, transform=inset.transAxes, fontsize=7, va="bottom")
-        panels.append((inset, window))
+        panels.append((inset, window, data.loc[rows]))
     handles = []
-    for ax, window in panels:
-        # Only features that reach into a panel are drawn there: what lies outside would
-        # still be written to the PDF, invisibly.
-        x0, y0, x1, y1 = window
-        drawn = draw(ax, data.cx[x0:x1, y0:y1])
+    for ax, window, subset in panels:
+        drawn = draw(ax, subset)
         handles = handles or drawn
-        borders.cx[x0:x1, y0:y1].boundary.plot(ax=ax, color=BORDER_COLOUR, linewidth=0.35)
+        prefecture_borders(subset).plot(ax=ax, color=BORDER_COLOUR, linewidth=0.35)
         ax.set_xlim(window[0], window[2])
         ax.set_ylim(window[1], window[3])
         ax.set_aspect("equal")
@@ -183,4 +216,4 @@ def _window(lonlat_box: tuple[float, float, float, float], crs: str) -> np.ndarr
 
 def source_note(fig: plt.Figure, text: str) -> None:
     """The data attribution, small, along the bottom edge of a figure."""
-    fig.text(0.99, -0.01, text, ha="right", va="top", fontsize=6, color="0.3", wrap=True)
+    fig.text(0.99, -0.01, text, ha="right", va="top", fontsize=7, color="0.3", wrap=True)

@@ -30,11 +30,12 @@ COLUMNS = {
     "prefecture": "Prefecture name as in MLIT N03",
     "name_ja": "Municipality name as in MLIT N03 (never rewritten)",
     "kind": "special_ward / designated_city / city / town / village",
-    "fiscal_strength": "財政力指数, fiscal strength index, FY2018 settled accounts (MIC)",
-    "current_balance_ratio": "経常収支比率, current balance ratio (%), FY2018 (MIC)",
-    "real_debt_service_ratio": "実質公債費比率, real debt service ratio (%), FY2018 (MIC)",
-    "future_burden_ratio": "将来負担比率, future burden ratio (%), FY2018 (MIC); 0 where MIC prints '-'",
-    "laspeyres_index": "ラスパイレス指数, salary level of staff relative to national civil servants, FY2018 (MIC)",
+    "fiscal_strength": "財政力指数, fiscal strength index, settled accounts of the chosen fiscal year (MIC); "
+    "for Tokyo's special wards computed under the Tokyo-ward fiscal adjustment (都区財政調整)",
+    "current_balance_ratio": "経常収支比率, current balance ratio (%), same year (MIC)",
+    "real_debt_service_ratio": "実質公債費比率, real debt service ratio (%), same year (MIC)",
+    "future_burden_ratio": "将来負担比率, future burden ratio (%), same year (MIC); 0 where MIC prints '-'",
+    "laspeyres_index": "ラスパイレス指数, staff salary level relative to national civil servants, same year (MIC)",
     "future_burden_none": "True where MIC prints '-' for the future burden ratio (no future burden)",
     "population": "Residents on 1 January 2022, 住民基本台帳 (MIC)",
     "foreign_residents": "Foreign residents on 1 January 2022, 住民基本台帳 (MIC)",
@@ -131,7 +132,7 @@ def build_frame(
     frame.insert(4, "kind", [municipality_kind(c, n, designated) for c, n in zip(frame["code"], frame["name_ja"])])
     reports = []
     steps = [
-        ("MIC fiscal indicators FY2018", fiscal.drop(columns="name_fiscal")),
+        (f"MIC fiscal indicators FY{fiscal.attrs.get('fiscal_year', '?')}", fiscal.drop(columns="name_fiscal")),
         ("MIC register 2022-01-01 (all residents)", population_2022[["code", "population"]]),
         (
             "MIC register 2021-01-01 (all residents)",

@@ -1,8 +1,13 @@
 """Writing outputs safely: atomically, and only when the bytes change.
 
-A reader never sees a half-written file, a failed step leaves the previous output in place,
-and an unchanged output keeps its timestamp (so re-running a notebook whose results are the
-same does not make everything downstream rebuild).
+A reader never sees a half-written file, and a failed step leaves the previous output in
+place. An unchanged output keeps its bytes and timestamp, so re-executing a notebook outside
+the build (nbval, JupyterLab) does not make anything look stale; after a successful build
+step, ``translocal.run`` marks the step's outputs as fresh.
+
+When ``TRANSLOCAL_WRITE_LOG`` names a file, every output written through this module is
+listed there (changed or not): ``translocal.run`` uses it to check that a notebook wrote
+exactly the outputs it declares, so a stale file from an earlier run never passes as new.
 """
 
 from __future__ import annotations
@@ -12,6 +17,16 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+WRITE_LOG_ENV = "TRANSLOCAL_WRITE_LOG"
+
+
+def _log_write(path: Path) -> None:
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path.resolve()}\n")
 
 
 class OutputPathError(RuntimeError):
@@ -47,6 +62,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
             tmp.unlink()
         else:
             os.replace(tmp, path)
+        _log_write(path)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -59,6 +75,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> bool:
     """
     path = Path(path)
     if path.is_file() and path.read_bytes() == data:
+        _log_write(path)
         return False
     with atomic_output(path) as tmp:
         tmp.write_bytes(data)

@@ -101,7 +101,7 @@ def makefile(notebooks: list[Notebook], raw: list[str]) -> str:
         targets = " ".join([nb.executed, nb.values_file, *nb.outputs])
         prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, "$(SRC_FILES)", "requirements.lock"])
         lines += [
-            f"{targets} &: {prereqs} | $(ENV)",
+            f"{targets} &: {prereqs} | $(ENV) build/data.verified",
             f"\t$(PY) -m translocal.run {nb.name}",
             "",
         ]

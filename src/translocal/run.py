@@ -2,8 +2,9 @@
 
 Usage: ``python -m translocal.run NAME``. The source notebook is never modified. The executed
 copy is written atomically; on failure it is kept as ``NAME.failed.ipynb`` beside it, and the
-error names the cell. Afterwards every declared output must exist; all are touched so make
-sees the group as up to date. Wall time goes to ``build/runtime/NAME.json``.
+error names the cell. Afterwards the notebook must have written exactly its declared outputs
+(checked through the write log of ``translocal.outputs``); they are then touched so make
+sees the step as up to date. Wall time goes to ``build/runtime/NAME.json``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import paths, pipeline
+from . import outputs, paths, pipeline
 
 
 class NotebookFailed(RuntimeError):
@@ -31,6 +32,10 @@ def run(name: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp.ipynb")
     failed = target.with_name(f"{name}.failed.ipynb")
+    log = paths.BUILD / "logs" / f"{name}.writes"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")
+    os.environ[outputs.WRITE_LOG_ENV] = str(log)  # the kernel inherits it
     started = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -51,10 +56,10 @@ def run(name: str) -> Path:
         tmp.unlink(missing_ok=True)  # e.g. the kernel died or the user interrupted
         raise
     seconds = time.perf_counter() - started
-    missing = [o for o in [nb.values_file, *nb.outputs] if not (paths.ROOT / o).exists()]
-    if missing:
+    problems = check_writes(nb, log.read_text(encoding="utf-8").splitlines())
+    if problems:
         tmp.unlink(missing_ok=True)
-        raise NotebookFailed(f"{nb.source} ran but did not write its declared outputs: {', '.join(missing)}")
+        raise NotebookFailed(f"{nb.source} ran, but " + "; ".join(problems))
     os.replace(tmp, target)
     failed.unlink(missing_ok=True)
     for out in [nb.values_file, *nb.outputs]:
@@ -66,6 +71,22 @@ def run(name: str) -> Path:
     runtime_file.write_text(json.dumps(runtime) + "\n", encoding="utf-8")
     print(f"{nb.source}: executed in {seconds:.1f} s -> {nb.executed}")
     return target
+
+
+def check_writes(nb: pipeline.Notebook, written: list[str]) -> list[str]:
+    """Compare what a notebook wrote with what it declares in notebooks/pipeline.toml."""
+    declared = {str((paths.ROOT / o).resolve()): o for o in [nb.values_file, *nb.outputs]}
+    seen = set(written)
+    problems = []
+    missing = [o for p, o in declared.items() if p not in seen]
+    if missing:
+        problems.append(
+            "it did not write these declared outputs (an old copy must not pass as new): " + ", ".join(missing)
+        )
+    extra = sorted({str(Path(p).relative_to(paths.ROOT)) for p in seen if p not in declared})
+    if extra:
+        problems.append("it wrote outputs that notebooks/pipeline.toml does not declare: " + ", ".join(extra))
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:

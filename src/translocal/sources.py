@@ -8,6 +8,7 @@ error naming the file, the spreadsheet row and the column.
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 from pathlib import Path
 
@@ -20,6 +21,18 @@ from .codes import CodeError, normalise_digits, parse_code
 #: Northern Territories villages: in the boundary and register data, without residents or
 #: administration, outside the survey frame.
 NORTHERN_TERRITORIES = ("01695", "01696", "01697", "01698", "01699", "01700")
+
+#: The dates the public tables describe (fixed by the pinned files).
+VINTAGES = {
+    "boundaries": "1 January 2021",
+    "register": "1 January 2022",
+    "register_previous": "1 January 2021",
+    "residence_status": "the end of December 2022",
+    "residence_status_2019": "the end of December 2019",
+}
+
+#: ISA does not list municipalities with this many foreign residents or fewer.
+ISA_SUPPRESSION_MAX = 10
 
 #: The six 技能実習 (technical intern) residence statuses of the ISA tables.
 TITP_STATUSES = (
@@ -54,29 +67,48 @@ def _header_row(table: pd.DataFrame, label: str, file: str) -> int:
     return int(hits[0])
 
 
-def _numbers(table: pd.DataFrame, column: str, file: str, header_row: int, allowed=()) -> pd.Series:
+def excel_column(position: int) -> str:
+    """Spreadsheet letter of a 0-based column position (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _where(table: pd.DataFrame, column) -> str:
+    """How a person finds a column in the sheet: its header and its letter."""
+    position = list(table.columns).index(column)
+    name = f"{column} " if not isinstance(column, int) else ""
+    return f"column {name}({excel_column(position)})"
+
+
+def _numbers(table: pd.DataFrame, column, file: str, allowed=(), label: str | None = None) -> pd.Series:
     """A column as floats; cells in ``allowed`` become NaN; anything else unreadable raises.
 
-    Spreadsheet rows in messages are 1-based, as a person sees them in Excel.
+    ``table`` keeps the sheet's own row index, so messages give the row a person sees in
+    Excel (1-based).
     """
     cleaned = table[column].map(lambda v: normalise_digits(v) if pd.notna(v) else "")
     marker = cleaned.isin(allowed)
     values = pd.to_numeric(cleaned.where(~marker & (cleaned != "")), errors="coerce")
     bad = values.isna() & ~marker
     if bad.any():
-        rows = [f"row {header_row + 2 + int(i)}: {table[column].iloc[i]!r}" for i in np.flatnonzero(bad)[:10]]
-        raise SourceFormatError(f"{file}, column {column}: not a number in " + "; ".join(rows))
+        rows = [f"row {row + 1}: {table.at[row, column]!r}" for row in table.index[bad.to_numpy()][:10]]
+        where = label or _where(table, column)
+        raise SourceFormatError(f"{file}, {where}: not a number in " + "; ".join(rows))
     return values
 
 
-def _codes(table: pd.DataFrame, column: str, file: str, header_row: int) -> pd.Series:
+def _codes(table: pd.DataFrame, column, file: str) -> pd.Series:
     """Parse a code column (5 or 6 digits, check digit verified), naming the row on failure."""
     out = []
-    for i, value in enumerate(table[column]):
+    for row, value in table[column].items():
         try:
             out.append(parse_code(value))
         except CodeError as err:
-            raise SourceFormatError(f"{file}, row {header_row + 2 + i}, column {column}: {err}") from None
+            raise SourceFormatError(f"{file}, row {row + 1}, {_where(table, column)}: {err}") from None
     return pd.Series(out, index=table.index, dtype="string")
 
 
@@ -121,12 +153,12 @@ def read_ward_codes(path: Path) -> set[str]:
     return set(raw["N03_007"].dropna())
 
 
-def read_prefectures(path: Path) -> gpd.GeoDataFrame:
-    """The 47 prefecture polygons (for borders on maps)."""
-    raw = gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
-    return gpd.GeoDataFrame(
-        {"prefecture": raw["N03_001"].astype("string")}, geometry=raw.geometry.make_valid(), crs=raw.crs
-    )
+def fiscal_year_western(year: str) -> int:
+    """The western fiscal year of a MIC file label: H30 (平成30年度) -> 2018, R2 -> 2020."""
+    match = re.fullmatch(r"([HR])(\d{1,2})", year)
+    if not match:
+        raise ValueError(f"{year!r} is not a fiscal-year label such as H30 or R2")
+    return (1988 if match.group(1) == "H" else 2018) + int(match.group(2))
 
 
 def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
@@ -145,22 +177,22 @@ def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
     table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "団体コード", label)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
-    body = table.iloc[head + 1 :].reset_index(drop=True)
+    body = table.iloc[head + 1 :]
     missing = [c for c in ["団体コード", "団体名", *FISCAL_COLUMNS] if c not in body.columns]
     if missing:
         raise SourceFormatError(f"{label}: missing columns {missing}")
     body = _coded_rows(body, "団体コード")
-    out = pd.DataFrame(
-        {"code": _codes(body, "団体コード", label, head), "name_fiscal": body["団体名"].astype("string")}
-    )
+    out = pd.DataFrame({"code": _codes(body, "団体コード", label), "name_fiscal": body["団体名"].astype("string")})
     for ja, en in FISCAL_COLUMNS.items():
         allowed = ("-", "－") if ja == "将来負担比率" else ()
-        out[en] = _numbers(body, ja, label, head, allowed=allowed)
+        out[en] = _numbers(body, ja, label, allowed=allowed)
     none = body["将来負担比率"].map(lambda v: normalise_digits(v) in ("-", "－"))
     out["future_burden_none"] = none.to_numpy()
     out.loc[out["future_burden_none"], "future_burden_ratio"] = 0.0
+    out = out.reset_index(drop=True)
     _no_duplicates(out, label)
     out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
+    out.attrs["fiscal_year"] = fiscal_year_western(year)
     return out
 
 
@@ -173,10 +205,13 @@ def read_resident_register(path: Path) -> pd.DataFrame:
     table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "団体コード", path.name)
     total_col = _population_total_column(table, head, path.name)
-    body = table.iloc[head + 1 :].reset_index(drop=True)
-    body = _coded_rows(body, 0)
-    out = pd.DataFrame({"code": _codes(body, 0, path.name, head), "name_register": body[2].astype("string")})
-    out["population"] = _numbers(body, total_col, path.name, head).astype("int64")
+    table = table.rename(columns={0: "団体コード", 2: "市区町村名", total_col: "人口 計"})
+    body = _coded_rows(table.iloc[head + 1 :], "団体コード")
+    out = pd.DataFrame(
+        {"code": _codes(body, "団体コード", path.name), "name_register": body["市区町村名"].astype("string")}
+    )
+    out["population"] = _numbers(body, "人口 計", path.name).astype("int64")
+    out = out.reset_index(drop=True)
     _no_duplicates(out, path.name)
     out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
     return out
@@ -203,7 +238,7 @@ def read_residence_status(path: Path) -> pd.DataFrame:
     table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
     head = _header_row(table, "市区町村コード", path.name)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
-    body = table.iloc[head + 1 :].reset_index(drop=True)
+    body = table.iloc[head + 1 :]
     titp = [normalise_digits(s) for s in TITP_STATUSES]
     missing = [c for c in ["市区町村コード", "都道府県市区町村", "総数", *titp] if c not in body.columns]
     if missing:
@@ -211,16 +246,47 @@ def read_residence_status(path: Path) -> pd.DataFrame:
     national = body.loc[body["都道府県市区町村"].map(lambda v: pd.notna(v) and normalise_digits(v) == "総数")]
     if len(national) != 1:
         raise SourceFormatError(f"{path.name}: expected one national 総数 row, found {len(national)}")
-    national_titp = int(sum(_numbers(national, c, path.name, head).iloc[0] for c in titp))
+    national_titp = int(sum(_numbers(national, c, path.name).iloc[0] for c in titp))
     body = _coded_rows(body, "市区町村コード")
     out = pd.DataFrame(
-        {"code": _codes(body, "市区町村コード", path.name, head), "name_isa": body["都道府県市区町村"].astype("string")}
+        {"code": _codes(body, "市区町村コード", path.name), "name_isa": body["都道府県市区町村"].astype("string")}
     )
-    out["foreign_residents_isa"] = _numbers(body, "総数", path.name, head).astype("int64")
-    out["titp_trainees"] = sum(_numbers(body, c, path.name, head) for c in titp).astype("int64")
+    out["foreign_residents_isa"] = _numbers(body, "総数", path.name).astype("int64")
+    out["titp_trainees"] = sum(_numbers(body, c, path.name) for c in titp).astype("int64")
+    out = out.reset_index(drop=True)
     _no_duplicates(out, path.name)
     out.attrs["rows_left_out"] = body.attrs["rows_left_out"]
     out.attrs["national_titp_trainees"] = national_titp
+    return out
+
+
+def read_residence_status_by_prefecture(path: Path) -> pd.DataFrame:
+    """ISA 在留外国人統計, 第5表 prefecture by residence status (end-2019 and end-2020 files):
+    ``prefecture`` (as printed, e.g. 青森) and ``titp_trainees``; the national total of
+    trainees in ``attrs["national_titp_trainees"]``. Headers may break lines inside a cell
+    (技能実習\\n１号イ); whitespace is ignored when matching them.
+    """
+    table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
+    squash = lambda v: re.sub(r"\s+", "", normalise_digits(v)) if pd.notna(v) else ""  # noqa: E731
+    header_rows = [i for i in range(len(table)) if squash(table.iat[i, 1]) == "総数" and pd.isna(table.iat[i, 0])]
+    if not header_rows:
+        raise SourceFormatError(f"{path.name}: no header row with 総数 in column B")
+    head = header_rows[0]
+    table.columns = ["都道府県"] + [squash(c) or f"col{i}" for i, c in enumerate(table.iloc[head]) if i > 0]
+    titp = [squash(s) for s in TITP_STATUSES]
+    missing = [c for c in titp if c not in table.columns]
+    if missing:
+        raise SourceFormatError(f"{path.name}: missing columns {missing}")
+    body = table.iloc[head + 1 :]
+    body = body.loc[body["都道府県"].notna()]
+    trainees = sum(_numbers(body, c, path.name) for c in titp).astype("int64")
+    names = body["都道府県"].map(squash)
+    if (names == "総数").sum() != 1:
+        raise SourceFormatError(f"{path.name}: expected one national 総数 row")
+    out = pd.DataFrame({"prefecture": names, "titp_trainees": trainees})
+    national = int(out.loc[out["prefecture"] == "総数", "titp_trainees"].iloc[0])
+    out = out.loc[out["prefecture"] != "総数"].reset_index(drop=True)
+    out.attrs["national_titp_trainees"] = national
     return out
 
 
@@ -232,7 +298,7 @@ def _coded_rows(body: pd.DataFrame, column) -> pd.DataFrame:
         " ".join(str(v) for v in row if pd.notna(v))[:60]
         for row in body.loc[~coded].iloc[:, :3].itertuples(index=False)
     ]
-    kept = body.loc[coded].reset_index(drop=True)
+    kept = body.loc[coded]
     kept.attrs["rows_left_out"] = [label for label in labels if label]
     return kept
 

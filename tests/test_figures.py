@@ -1,0 +1,22 @@
+import numpy as np
+import pytest
+
+from translocal.figures import class_labels, classify
+
+
+def test_zero_has_its_own_class_and_intervals_include_their_upper_bound():
+    breaks = [0, 1, 2.5, 5, 10, 20]
+    values = np.array([0, 0.5, 1, 1.01, 2.5, 20, 21, np.nan])
+    assert classify(values, breaks).tolist() == [0, 1, 1, 2, 2, 5, 6, -1]
+    assert class_labels(breaks) == ["0", "> 0 to 1", "> 1 to 2.5", "> 2.5 to 5", "> 5 to 10", "> 10 to 20", "> 20"]
+
+
+@pytest.mark.parametrize("breaks", [[1, 2], [0, 2, 1]])
+def test_breaks_must_start_at_zero_and_increase(breaks):
+    with pytest.raises(ValueError, match="class breaks"):
+        classify(np.array([1.0]), breaks)
+
+
+def test_negative_values_are_refused():
+    with pytest.raises(ValueError, match="at least 0"):
+        classify(np.array([-1.0]), [0, 1])
