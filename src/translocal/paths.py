@@ -26,9 +26,13 @@ def _find_root() -> Path:
 ROOT = _find_root()
 DATA = ROOT / "data"
 MANIFEST = DATA / "manifest.toml"
+PUBLIC_AGREEMENTS = DATA / "public_agreements.csv"
+PARTNER_PLACES = DATA / "crosswalks" / "admin1_partners.csv"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
 PRIVATE = DATA / "private"
+INTERIM_PRIVATE = DATA / "interim" / "private"
+SYNTHETIC = DATA / "synthetic"
 NOTEBOOKS = ROOT / "notebooks"
 PIPELINE = NOTEBOOKS / "pipeline.toml"
 BUILD = ROOT / "build"

@@ -1,0 +1,144 @@
+"""The outcome and the main specification, defined once and used by the generator and the analysis.
+
+**Assemblage strength** of a municipality is derived, never stored:
+
+- 2 = a formal agreement of its own (written cooperation agreement or MOU) signed 2020–2023;
+- 1 = no such agreement, but informal ties reported in the 2019 survey, or an informal tie
+  of its own recorded 2020–2023;
+- 0 = neither.
+
+Formal agreements are observed for every municipality; the informal tier only for survey
+respondents and for recorded ties. A non-respondent with neither a formal agreement nor a
+recorded tie therefore has an unknown strength (missing), not 0. Prefecture-level
+agreements do not count for the prefecture's municipalities: they enter as **prefecture
+exposure** (the prefectural government has a formal agreement with a sending-country entity
+signed by the end of 2023), unless ``push_down`` is asked for as a robustness check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .private import POLICY_ITEMS, WINDOW
+
+#: The main specification's covariates, in order (the kind dummies have city as reference).
+COVARIATES = (
+    "fiscal_strength",
+    "log_population",
+    "pop_change_2021_22",
+    "foreign_per_100",
+    "log_titp_per_1000",
+    "kind_designated_city",
+    "kind_special_ward",
+    "kind_town",
+    "kind_village",
+    "prefecture_exposure",
+)
+KIND_REFERENCE = "city"
+
+
+def read_public_agreements(path: Path) -> pd.DataFrame:
+    """The documented public agreements (data/public_agreements.csv), dates parsed."""
+    table = pd.read_csv(path, dtype={"jp_code": str}, keep_default_na=False, na_values=[""])
+    table["signed_on"] = pd.to_datetime(table["signed_on"])
+    table["formal"] = table["formal"].astype(str).str.lower() == "true"
+    return table
+
+
+def in_window(dates: pd.Series) -> pd.Series:
+    """True for dates inside the outcome window (2020-01-01 to 2023-12-31)."""
+    start, end = (pd.Timestamp(d) for d in WINDOW)
+    return (dates >= start) & (dates <= end)
+
+
+def prefecture_exposure(agreements: pd.DataFrame, public: pd.DataFrame | None = None) -> set[str]:
+    """Prefecture codes whose government has a formal agreement signed by the end of the window.
+
+    ``agreements`` is the (real or synthetic) agreement list; ``public`` the documented public
+    agreements (``data/public_agreements.csv``), whose prefecture rows count too.
+    """
+    end = pd.Timestamp(WINDOW[1])
+    rows = [agreements.loc[(agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool)]]
+    if public is not None:
+        rows.append(public.loc[(public["jp_level"] == "prefecture") & public["formal"].astype(bool)])
+    exposed = set()
+    for table in rows:
+        dated = table.loc[table["signed_on"].notna() & (table["signed_on"] <= end)]
+        exposed |= set(dated["jp_code"].astype(str).str.zfill(2))
+    return exposed
+
+
+def assemblage_strength(
+    frame: pd.DataFrame,
+    survey: pd.DataFrame,
+    agreements: pd.DataFrame,
+    public: pd.DataFrame | None = None,
+    push_down: bool = False,
+) -> pd.DataFrame:
+    """Per municipality: the parts of the outcome and the outcome itself.
+
+    ``frame`` needs ``code`` and ``prefecture_code``. Returns one row per frame municipality
+    with ``responded``, ``formal_agreement``, ``informal_survey``, ``informal_recorded``,
+    ``strength`` (Int64, missing where unobserved), ``n_policies`` (respondents),
+    ``partner_countries`` and ``prefecture_exposure``.
+    """
+    base = frame[["code", "prefecture_code"]].copy()
+    municipal = agreements.loc[(agreements["jp_level"] == "municipality") & in_window(agreements["signed_on"])]
+    formal = municipal.loc[municipal["formal"].astype(bool)]
+    informal = municipal.loc[~municipal["formal"].astype(bool)]
+    exposed = prefecture_exposure(agreements, public)
+    base["formal_agreement"] = base["code"].isin(formal["jp_code"]).astype(int)
+    if push_down:
+        prefectural = agreements.loc[
+            (agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool) & in_window(agreements["signed_on"])
+        ]
+        pushed = base["prefecture_code"].isin(set(prefectural["jp_code"].astype(str).str.zfill(2)))
+        base["formal_agreement"] = (base["formal_agreement"].astype(bool) | pushed).astype(int)
+    base["informal_recorded"] = base["code"].isin(informal["jp_code"]).astype(int)
+    survey = survey.set_index("code")
+    base["responded"] = base["code"].map(survey["responded"]).fillna(0).astype(int)
+    base["informal_survey"] = base["code"].map(survey["informal_ties"]).astype("Int64")
+    base["n_policies"] = base["code"].map(survey[list(POLICY_ITEMS)].sum(axis=1, min_count=len(POLICY_ITEMS))).astype("Int64")
+    informal_any = (base["informal_survey"].fillna(0) == 1) | (base["informal_recorded"] == 1)
+    strength = pd.Series(pd.NA, index=base.index, dtype="Int64")
+    strength[base["formal_agreement"] == 1] = 2
+    strength[(base["formal_agreement"] == 0) & informal_any] = 1
+    observed_zero = (base["formal_agreement"] == 0) & ~informal_any & (base["responded"] == 1)
+    strength[observed_zero] = 0
+    base["strength"] = strength
+    countries = municipal.groupby("jp_code")["partner_country"].agg(lambda s: ",".join(sorted(set(s))))
+    base["partner_countries"] = base["code"].map(countries).fillna("")
+    base["prefecture_exposure"] = base["prefecture_code"].isin(exposed).astype(int)
+    return base
+
+
+def out_of_window(agreements: pd.DataFrame) -> pd.DataFrame:
+    """Agreements dated outside 2020–2023: kept in the data, reported, left out of the outcome."""
+    return agreements.loc[~in_window(agreements["signed_on"])]
+
+
+def design_matrix(frame: pd.DataFrame, exposure: pd.Series) -> pd.DataFrame:
+    """The main specification's covariates for each municipality (no constant).
+
+    TITP trainees enter as log(1 + trainees per 1,000 residents); censored municipalities
+    (≤ 10 foreign residents, so at most a handful of trainees) enter with 0 here, and the
+    analysis's robustness check imputes them.
+    """
+    titp = frame["titp_per_1000"].astype("Float64").fillna(0).astype(float)
+    x = pd.DataFrame(
+        {
+            "fiscal_strength": frame["fiscal_strength"].astype(float),
+            "log_population": np.log(frame["population"].astype(float)),
+            "pop_change_2021_22": frame["pop_change_2021_22"].astype(float),
+            "foreign_per_100": frame["foreign_per_100"].astype(float),
+            "log_titp_per_1000": np.log1p(titp),
+        },
+        index=frame.index,
+    )
+    for kind in ("designated_city", "special_ward", "town", "village"):
+        x[f"kind_{kind}"] = (frame["kind"] == kind).astype(float)
+    x["prefecture_exposure"] = exposure.astype(float).to_numpy()
+    return x[list(COVARIATES)]
