@@ -20,17 +20,17 @@ $(error $(PYTHON) is not Python 3.11. Install Python 3.11 and run `make PYTHON=p
 endif
 endif
 
-# Notebook rules, raw-file list and paper inputs, generated from notebooks/pipeline.toml
-# and data/manifest.toml with the system Python (standard library only).
+# Notebook rules, raw-file list, paper inputs and the data mode, generated from
+# notebooks/pipeline.toml, data/manifest.toml and the contents of data/private/ with the
+# system Python (standard library only), on every run: files are rewritten only when their
+# content changes, so a changed mode or parameter reruns exactly the notebooks it concerns.
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+PIPELINE_ERROR := $(shell $(PYTHON) src/translocal/pipeline.py 2>&1)
+ifneq ($(PIPELINE_ERROR),)
+$(error notebooks/pipeline.toml: $(PIPELINE_ERROR))
+endif
 include build/pipeline.mk
-
-build/pipeline.mk: notebooks/pipeline.toml data/manifest.toml src/translocal/pipeline.py
-	@$(PYTHON) src/translocal/pipeline.py
-
-# Written (only when their content changes) whenever pipeline.mk is regenerated; this rule
-# only restores a deleted one.
-build/params/%.json:
-	@$(PYTHON) src/translocal/pipeline.py
+endif
 
 .PHONY: all env data notebooks paper test clean distclean metadata lock
 
@@ -52,7 +52,7 @@ $(ENV): requirements.lock
 # Missing files are fetched; when the manifest changes every file is checked again and a
 # file is replaced (getting a new timestamp, so the notebooks reading it rerun) only if its
 # bytes differ from the manifest's.
-data: build/data.verified
+data: build/data.verified $(VALIDATED_PRIVATE)
 
 $(RAW_FILES) &: | $(ENV)
 	$(PY) -m translocal.acquire

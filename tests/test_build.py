@@ -153,3 +153,12 @@ def test_the_build_leaves_the_working_tree_clean():
         pytest.skip("not a git checkout")
     status = subprocess.run(["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True).stdout
     assert status == "", f"the build changed or created tracked/untracked files:\n{status}"
+
+
+def test_synthetic_mode_is_announced_in_the_pdf(values, pdf_text):
+    banner = "The survey, agreement and interview results in this draft come from synthetic"
+    flat = re.sub(r"\s+", " ", pdf_text)
+    if values["data_mode"]["value"] == "synthetic":
+        assert banner in flat
+    else:
+        assert banner not in flat

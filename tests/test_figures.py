@@ -20,3 +20,18 @@ def test_breaks_must_start_at_zero_and_increase(breaks):
 def test_negative_values_are_refused():
     with pytest.raises(ValueError, match="at least 0"):
         classify(np.array([-1.0]), [0, 1])
+
+
+def test_synthetic_figures_are_marked_and_real_ones_not():
+    import matplotlib.pyplot as plt
+
+    from translocal.figures import SYNTHETIC_LABEL, mark_synthetic
+
+    fig = plt.figure()
+    mark_synthetic(fig, "synthetic")
+    assert {t.get_text() for t in fig.texts} == {"SYNTHETIC DATA", SYNTHETIC_LABEL}
+    real = plt.figure()
+    mark_synthetic(real, "real")
+    assert real.texts == []
+    with pytest.raises(ValueError):
+        mark_synthetic(real, "fake")

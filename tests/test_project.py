@@ -28,13 +28,29 @@ def test_pipeline_refuses_two_notebooks_writing_one_output(tmp_path):
         pipeline.load(tmp_path / "pipeline.toml")
 
 
-def test_pipeline_inputs_are_files_of_the_manifest_or_earlier_outputs():
+@pytest.mark.parametrize("mode", ["synthetic", "real"])
+def test_pipeline_inputs_are_provided_by_something(mode):
+    """Each declared input is a public raw file, a tracked file, a validated private table
+    (real mode) or an output of an earlier notebook."""
     raw = set(pipeline.raw_files())
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True).stdout.split())
+    validated = set(pipeline.VALIDATED) if mode == "real" else set()
     produced = set()
-    for nb in pipeline.load():
+    for nb in pipeline.load(mode=mode):
         for path in nb.inputs:
-            assert path in raw or path in produced, f"{nb.name} reads {path}, which nothing provides"
+            assert path in raw | tracked | validated | produced, f"{nb.name} reads {path}, which nothing provides"
         produced.update(nb.outputs)
+
+
+def test_mode_dependent_notebooks_get_the_mode_and_their_mode_files():
+    synthetic = {nb.name: nb for nb in pipeline.load(mode="synthetic")}["02_private_layers"]
+    real = {nb.name: nb for nb in pipeline.load(mode="real")}["02_private_layers"]
+    assert synthetic.parameters["data_mode"] == "synthetic" and real.parameters["data_mode"] == "real"
+    assert "data/synthetic/truth.json" in synthetic.outputs and "data/synthetic/truth.json" not in real.outputs
+    assert "data/interim/private/survey_2019.csv" in real.inputs
+    assert "data_mode" not in {nb.name: nb for nb in pipeline.load(mode="real")}["01_frame"].parameters
+    rules = pipeline.makefile(pipeline.load(mode="real"), pipeline.raw_files(), ["data/private/survey_2019.csv"])
+    assert "DATA_MODE := real" in rules and "$(PY) -m translocal.private" in rules
 
 
 def test_citation_file_is_generated_from_pyproject():

@@ -217,3 +217,32 @@ def _window(lonlat_box: tuple[float, float, float, float], crs: str) -> np.ndarr
 def source_note(fig: plt.Figure, text: str) -> None:
     """The data attribution, small, along the bottom edge of a figure."""
     fig.text(0.99, -0.01, text, ha="right", va="top", fontsize=7, color="0.3", wrap=True)
+
+
+SYNTHETIC_LABEL = "SYNTHETIC DATA — illustration only, not the study's results"
+
+
+def mark_synthetic(fig: plt.Figure, data_mode: str) -> None:
+    """In synthetic mode, stamp the figure visibly: a diagonal watermark and a caption line.
+
+    Every figure drawn from a private layer calls this, so no synthetic result can pass for
+    a real one, in the paper or anywhere a figure is copied to.
+    """
+    if data_mode == "real":
+        return
+    if data_mode != "synthetic":
+        raise ValueError(f"unknown data mode {data_mode!r}")
+    fig.text(
+        0.5,
+        0.5,
+        "SYNTHETIC DATA",
+        ha="center",
+        va="center",
+        rotation=30,
+        fontsize=40,
+        color="#c0392b",
+        alpha=0.18,
+        weight="bold",
+        zorder=100,
+    )
+    fig.text(0.01, 0.995, SYNTHETIC_LABEL, ha="left", va="top", fontsize=7, color="#c0392b", weight="bold")

@@ -93,7 +93,9 @@ def assemblage_strength(
     base["formal_agreement"] = base["code"].isin(formal["jp_code"]).astype(int)
     if push_down:
         prefectural = agreements.loc[
-            (agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool) & in_window(agreements["signed_on"])
+            (agreements["jp_level"] == "prefecture")
+            & agreements["formal"].astype(bool)
+            & in_window(agreements["signed_on"])
         ]
         pushed = base["prefecture_code"].isin(set(prefectural["jp_code"].astype(str).str.zfill(2)))
         base["formal_agreement"] = (base["formal_agreement"].astype(bool) | pushed).astype(int)
@@ -101,7 +103,9 @@ def assemblage_strength(
     survey = survey.set_index("code")
     base["responded"] = base["code"].map(survey["responded"]).fillna(0).astype(int)
     base["informal_survey"] = base["code"].map(survey["informal_ties"]).astype("Int64")
-    base["n_policies"] = base["code"].map(survey[list(POLICY_ITEMS)].sum(axis=1, min_count=len(POLICY_ITEMS))).astype("Int64")
+    base["n_policies"] = (
+        base["code"].map(survey[list(POLICY_ITEMS)].sum(axis=1, min_count=len(POLICY_ITEMS))).astype("Int64")
+    )
     informal_any = (base["informal_survey"].fillna(0) == 1) | (base["informal_recorded"] == 1)
     strength = pd.Series(pd.NA, index=base.index, dtype="Int64")
     strength[base["formal_agreement"] == 1] = 2
@@ -142,3 +146,37 @@ def design_matrix(frame: pd.DataFrame, exposure: pd.Series) -> pd.DataFrame:
         x[f"kind_{kind}"] = (frame["kind"] == kind).astype(float)
     x["prefecture_exposure"] = exposure.astype(float).to_numpy()
     return x[list(COVARIATES)]
+
+
+def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFrame) -> dict[str, float]:
+    """The descriptive numbers of the private layers, for the notebook and the manuscript."""
+    respondents = assemblage["responded"] == 1
+    kinds = frame.set_index("code").loc[assemblage["code"], "kind"].to_numpy()
+    municipal = agreements.loc[agreements["jp_level"] == "municipality"]
+    window = municipal.loc[in_window(municipal["signed_on"])]
+    countries = window["partner_country"].value_counts(normalize=True)
+    strength = assemblage["strength"]
+    return {
+        "n_respondents": int(respondents.sum()),
+        "response_rate": 100 * float(respondents.mean()),
+        "response_rate_city": 100 * float(respondents[kinds == "city"].mean()),
+        "response_rate_town": 100 * float(respondents[kinds == "town"].mean()),
+        "response_rate_village": 100 * float(respondents[kinds == "village"].mean()),
+        "n_strong": int((strength == 2).sum()),
+        "share_strong": 100 * float((strength == 2).sum() / len(assemblage)),
+        "n_informal_only_respondents": int(((strength == 1) & respondents).sum()),
+        "share_informal_only_respondents": 100 * float(((strength == 1) & respondents).sum() / respondents.sum()),
+        "n_strength_unobserved": int(strength.isna().sum()),
+        "n_agreements_municipal": len(municipal),
+        "n_agreements_in_window": len(window),
+        "n_agreements_formal_in_window": int(window["formal"].astype(bool).sum()),
+        "n_agreements_out_of_window": len(municipal) - len(window),
+        "share_partner_vnm": 100 * float(countries.get("VNM", 0.0)),
+        "share_partner_idn": 100 * float(countries.get("IDN", 0.0)),
+        "share_partner_phl": 100 * float(countries.get("PHL", 0.0)),
+        "n_formal_phl": int((window["formal"].astype(bool) & (window["partner_country"] == "PHL")).sum()),
+        "n_prefectures_exposed": int(
+            assemblage.loc[assemblage["prefecture_exposure"] == 1, "prefecture_code"].nunique()
+        ),
+        "median_policies": float(assemblage.loc[respondents, "n_policies"].median()),
+    }

@@ -3,7 +3,12 @@
 Standard library only: the Makefile runs this with the system Python before the project's
 environment exists. ``python -m translocal.pipeline`` (or ``python src/translocal/pipeline.py``)
 writes ``build/pipeline.mk`` and one parameters file per notebook, each only when its content
-changes, so editing one notebook's parameters reruns that notebook alone.
+changes, so editing one notebook's parameters reruns that notebook alone. The Makefile runs it
+each time it starts (about 30 ms), because the **data mode** can change without any file the
+build knows about changing: any file other than the README in ``data/private/`` means the
+author's real files are used (``real``), otherwise synthetic stand-ins (``synthetic``).
+Notebooks marked ``mode_dependent`` get ``data_mode`` as a parameter, read ``real_inputs``
+only in real mode and write ``synthetic_outputs`` only in synthetic mode.
 """
 
 from __future__ import annotations
@@ -18,6 +23,23 @@ ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / "notebooks" / "pipeline.toml"
 MANIFEST = ROOT / "data" / "manifest.toml"
 BUILD = ROOT / "build"
+PRIVATE = ROOT / "data" / "private"
+PRIVATE_TABLES = ("survey_2019", "agreements", "interviews")
+VALIDATED = [f"data/interim/private/{t}.csv" for t in PRIVATE_TABLES]
+
+
+def private_files(folder: Path = PRIVATE) -> list[str]:
+    """The author's files in data/private/ (everything but the README and hidden files)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"data/private/{p.name}" for p in folder.iterdir() if p.name != "README.md" and not p.name.startswith(".")
+    )
+
+
+def data_mode(folder: Path = PRIVATE) -> str:
+    """``real`` when the author's files are in data/private/, else ``synthetic``."""
+    return "real" if private_files(folder) else "synthetic"
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,21 @@ class Notebook:
     inputs: list[str]
     outputs: list[str]
     parameters: dict = field(default_factory=dict)
+    mode_dependent: bool = False
+    real_inputs: list[str] = field(default_factory=list)
+    synthetic_outputs: list[str] = field(default_factory=list)
+
+    def for_mode(self, mode: str) -> "Notebook":
+        """This notebook with inputs, outputs and parameters resolved for a data mode."""
+        if not self.mode_dependent:
+            return self
+        return Notebook(
+            name=self.name,
+            title=self.title,
+            inputs=self.inputs + (self.real_inputs if mode == "real" else []),
+            outputs=self.outputs + (self.synthetic_outputs if mode == "synthetic" else []),
+            parameters={**self.parameters, "data_mode": mode},
+        )
 
     @property
     def source(self) -> str:
@@ -47,11 +84,13 @@ class Notebook:
         return f"build/values/{self.name}.json"
 
 
-def load(path: Path = PIPELINE) -> list[Notebook]:
-    """The notebooks in run order; names must be unique and sources must exist."""
+def load(path: Path = PIPELINE, mode: str | None = None) -> list[Notebook]:
+    """The notebooks in run order, resolved for ``mode`` (default: the current data mode);
+    names must be unique and sources must exist."""
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    notebooks = [Notebook(**entry) for entry in raw["notebook"]]
+    mode = mode or data_mode()
+    notebooks = [Notebook(**entry).for_mode(mode) for entry in raw["notebook"]]
     names = [nb.name for nb in notebooks]
     if len(set(names)) != len(names):
         raise ValueError(f"{path}: notebook names repeat: {names}")
@@ -87,16 +126,31 @@ def _write_if_changed(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def makefile(notebooks: list[Notebook], raw: list[str]) -> str:
-    """Make rules: each notebook's executed copy, outputs and values form one grouped target."""
+def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | None = None) -> str:
+    """Make rules: each notebook's executed copy, outputs and values form one grouped target.
+
+    In real mode (``private`` non-empty) a validation step turns the author's files into the
+    normalised tables in data/interim/private/, which ``make data`` builds.
+    """
+    private = private or []
     lines = [
         "# Generated from notebooks/pipeline.toml and data/manifest.toml by translocal.pipeline; do not edit.",
+        f"DATA_MODE := {'real' if private else 'synthetic'}",
         f"RAW_FILES := {' '.join(raw)}",
+        f"VALIDATED_PRIVATE := {' '.join(VALIDATED) if private else ''}",
         f"NOTEBOOK_TARGETS := {' '.join(nb.executed for nb in notebooks)}",
         f"VALUE_PARTS := {' '.join(nb.values_file for nb in notebooks)}",
         "PAPER_INPUTS := " + " ".join(o for nb in notebooks for o in nb.outputs if o.startswith("paper/")),
         "",
     ]
+    if private:
+        boundaries = "data/raw/japan-topography/N03-21_210101_designated_city.json"
+        lines += [
+            f"$(VALIDATED_PRIVATE) &: {' '.join(private)} {boundaries} src/translocal/private.py | $(ENV)",
+            "\t$(PY) -m translocal.private",
+            "\t@touch $(VALIDATED_PRIVATE)",
+            "",
+        ]
     for nb in notebooks:
         targets = " ".join([nb.executed, nb.values_file, *nb.outputs])
         prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, "$(SRC_FILES)", "requirements.lock"])
@@ -112,9 +166,7 @@ def main() -> int:
     notebooks = load()
     for nb in notebooks:
         _write_if_changed(ROOT / nb.params_file, json.dumps(nb.parameters, indent=1, sort_keys=True) + "\n")
-    rules = BUILD / "pipeline.mk"
-    _write_if_changed(rules, makefile(notebooks, raw_files()))
-    rules.touch()  # newer than its sources even when unchanged, so make does not redo it
+    _write_if_changed(BUILD / "pipeline.mk", makefile(notebooks, raw_files(), private_files()))
     return 0
 
 

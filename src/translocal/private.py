@@ -60,7 +60,18 @@ ACTOR_TYPES = ("municipal_official", "prefectural_official", "ngo", "employer", 
 REGIONS = ("hokkaido", "tohoku", "kanto", "chubu", "kinki", "chugoku", "shikoku", "kyushu_okinawa")
 MODES = ("in_person", "online", "phone")
 #: ISO 3166-1 alpha-3 -> alpha-2, for the countries whose ISO 3166-2 codes we check.
-ALPHA2 = {"VNM": "VN", "IDN": "ID", "PHL": "PH", "MMR": "MM", "KHM": "KH", "NPL": "NP", "CHN": "CN", "THA": "TH", "MNG": "MN", "LKA": "LK"}
+ALPHA2 = {
+    "VNM": "VN",
+    "IDN": "ID",
+    "PHL": "PH",
+    "MMR": "MM",
+    "KHM": "KH",
+    "NPL": "NP",
+    "CHN": "CN",
+    "THA": "TH",
+    "MNG": "MN",
+    "LKA": "LK",
+}
 
 #: The three tables, in the order they are checked, with their columns.
 TABLES = {"survey_2019": SURVEY_COLUMNS, "agreements": AGREEMENT_COLUMNS, "interviews": INTERVIEW_COLUMNS}
@@ -100,9 +111,9 @@ class DropInError(ValueError):
 
 def data_mode(folder: Path = paths.PRIVATE) -> str:
     """``real`` when any file other than the README sits in ``folder``, else ``synthetic``."""
-    if folder.is_dir() and any(p.name != "README.md" and not p.name.startswith(".") for p in folder.iterdir()):
-        return "real"
-    return "synthetic"
+    from .pipeline import data_mode as mode_of
+
+    return mode_of(folder)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -249,24 +260,36 @@ def normalise_survey(table: pd.DataFrame, name: str, valid_codes: set[str]) -> t
                 problems.append(Problem(name, row, column, value, "must be blank for non-respondents"))
     dupes = out["code"].dropna()
     for row, code in dupes[dupes.duplicated(keep="first")].items():
-        problems.append(Problem(name, row, "code", table.at[row, "code"], f"municipality {code} appears more than once"))
+        problems.append(
+            Problem(name, row, "code", table.at[row, "code"], f"municipality {code} appears more than once")
+        )
     missing = sorted(valid_codes - set(out["code"].dropna()))
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        problems.append(Problem(name, None, "code", None, f"{len(missing)} municipalities of the frame have no row: {shown}"))
+        problems.append(
+            Problem(name, None, "code", None, f"{len(missing)} municipalities of the frame have no row: {shown}")
+        )
     for column in ("responded", *POLICY_ITEMS, "informal_ties", "staff_multicultural"):
         out[column] = out[column].astype("Int64")
     out["response_date"] = pd.to_datetime(out["response_date"])
     return out.reset_index(drop=True), problems
 
 
-def normalise_agreements(
-    table: pd.DataFrame, name: str, valid_codes: set[str]
-) -> tuple[pd.DataFrame, list[Problem]]:
+def normalise_agreements(table: pd.DataFrame, name: str, valid_codes: set[str]) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     cells = _Cells(table, name, problems)
     out = pd.DataFrame(index=table.index)
-    for column in ("agreement_id", "jp_level", "jp_code", "partner_country", "partner_type", "partner_name", "signed_on", "formal", "source"):
+    for column in (
+        "agreement_id",
+        "jp_level",
+        "jp_code",
+        "partner_country",
+        "partner_type",
+        "partner_name",
+        "signed_on",
+        "formal",
+        "source",
+    ):
         cells.require(column)
     out["agreement_id"] = table["agreement_id"].replace("", None)
     out["jp_level"] = table["jp_level"].str.lower().replace("", None)
@@ -323,7 +346,9 @@ AGREEMENT_SCHEMA = pa.DataFrameSchema(
 
 INTERVIEW_SCHEMA = pa.DataFrameSchema(
     {
-        "interview_id": pa.Column(None, pa.Check.str_length(min_value=1), unique=True, report_duplicates="exclude_first"),
+        "interview_id": pa.Column(
+            None, pa.Check.str_length(min_value=1), unique=True, report_duplicates="exclude_first"
+        ),
         "year": pa.Column(None, pa.Check.str_matches(r"^(19|20)[0-9]{2}$")),
         "actor_type": pa.Column(None, pa.Check.isin(ACTOR_TYPES)),
         "region": pa.Column(None, pa.Check.isin(REGIONS)),
@@ -342,14 +367,19 @@ def normalise_interviews(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, 
     return out, problems
 
 
-def validate_folder(folder: Path, valid_codes: set[str]) -> dict[str, pd.DataFrame]:
-    """Read, normalise and validate the three tables in ``folder``; all problems at once."""
+def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """Read, normalise and validate the three tables in ``folder``; all problems at once.
+
+    Files named in ``ignore`` may sit beside the tables (the synthetic truth.json)."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-    unknown = sorted(n for n in present - {f"{t}.csv" for t in TABLES} if n != "README.md" and not n.startswith("."))
+    expected = {f"{t}.csv" for t in TABLES} | set(ignore) | {"README.md"}
+    unknown = sorted(n for n in present - expected if not n.startswith("."))
     for name in unknown:
-        problems.append(Problem(name, None, None, None, f"not one of the expected files ({', '.join(f'{t}.csv' for t in TABLES)})"))
+        problems.append(
+            Problem(name, None, None, None, f"not one of the expected files ({', '.join(f'{t}.csv' for t in TABLES)})")
+        )
     for table_name, columns in TABLES.items():
         file = f"{table_name}.csv"
         if file not in present:
@@ -425,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     write_tables(tables, paths.INTERIM_PRIVATE)
     counts = ", ".join(f"{name} {len(t)} rows" for name, t in tables.items())
-    print(f"private data: validated ({counts}); normalised copies in {paths.INTERIM_PRIVATE.relative_to(paths.ROOT)}")
+    print(f"private data: validated ({counts}); normalised copies in {paths.INTERIM_PRIVATE}")
     return 0
 
 

@@ -168,11 +168,19 @@ def _partner(rng, country: str, partner_type: str, places: pd.DataFrame, serial:
     """A synthetic partner: (name, ISO 3166-2 place or '' for ministries and others)."""
     options = places.loc[(places["country"] == country) & ~places["capital"]]
     if partner_type in ("ministry", "other") or options.empty:
-        names = {"VNM": "Ministry of Labour - Invalids and Social Affairs", "IDN": "Ministry of Manpower",
-                 "PHL": "Department of Migrant Workers"}
-        return (names.get(country, "National labour authority") if partner_type == "ministry"
-                else f"Synthetic association {serial}"), ""
-    place = options.iloc[rng.choice(len(options), p=options["sending_weight"].to_numpy(float) / options["sending_weight"].sum())]
+        names = {
+            "VNM": "Ministry of Labour - Invalids and Social Affairs",
+            "IDN": "Ministry of Manpower",
+            "PHL": "Department of Migrant Workers",
+        }
+        return (
+            names.get(country, "National labour authority")
+            if partner_type == "ministry"
+            else f"Synthetic association {serial}"
+        ), ""
+    place = options.iloc[
+        rng.choice(len(options), p=options["sending_weight"].to_numpy(float) / options["sending_weight"].sum())
+    ]
     name = {
         "province": f"{place['name']} provincial government",
         "school": f"Synthetic training school {serial} ({place['name']})",
@@ -227,8 +235,13 @@ def generate(frame: pd.DataFrame, public: pd.DataFrame, places: pd.DataFrame, se
         serial += 1
         country, kind = _pick(rng, FORMAL_COUNTRIES), _pick(rng, FORMAL_TYPES)
         name, place = _partner(rng, country, kind, places, serial)
-        rows.append((frame.at[i, "code"], country, kind, name, place, _date_in(rng, int(rng.choice([2019, 2024]))), True))
-    agreements = pd.DataFrame(rows, columns=["jp_code", "partner_country", "partner_type", "partner_name", "partner_admin1", "signed_on", "formal"])
+        rows.append(
+            (frame.at[i, "code"], country, kind, name, place, _date_in(rng, int(rng.choice([2019, 2024]))), True)
+        )
+    agreements = pd.DataFrame(
+        rows,
+        columns=["jp_code", "partner_country", "partner_type", "partner_name", "partner_admin1", "signed_on", "formal"],
+    )
     agreements = agreements.sort_values(["signed_on", "jp_code", "partner_name"]).reset_index(drop=True)
     agreements.insert(0, "agreement_id", [f"S{k + 1:04d}" for k in range(len(agreements))])
     agreements.insert(1, "jp_level", "municipality")
@@ -239,15 +252,40 @@ def generate(frame: pd.DataFrame, public: pd.DataFrame, places: pd.DataFrame, se
     # Interviews: 35, in the years of fieldwork.
     interviews = []
     for year, count in INTERVIEW_YEARS.items():
-        modes = {"in_person": 0.8, "online": 0.1, "phone": 0.1} if year < 2020 else {"in_person": 0.2, "online": 0.6, "phone": 0.2}
+        modes = (
+            {"in_person": 0.8, "online": 0.1, "phone": 0.1}
+            if year < 2020
+            else {"in_person": 0.2, "online": 0.6, "phone": 0.2}
+        )
         if year == 2022:
             modes = {"in_person": 0.5, "online": 0.4, "phone": 0.1}
         for _ in range(count):
             interviews.append(
                 (
                     year,
-                    _pick(rng, {"municipal_official": 0.4, "prefectural_official": 0.2, "ngo": 0.2, "employer": 0.15, "other": 0.05}),
-                    _pick(rng, {"hokkaido": 0.08, "tohoku": 0.12, "kanto": 0.2, "chubu": 0.22, "kinki": 0.1, "chugoku": 0.1, "shikoku": 0.08, "kyushu_okinawa": 0.1}),
+                    _pick(
+                        rng,
+                        {
+                            "municipal_official": 0.4,
+                            "prefectural_official": 0.2,
+                            "ngo": 0.2,
+                            "employer": 0.15,
+                            "other": 0.05,
+                        },
+                    ),
+                    _pick(
+                        rng,
+                        {
+                            "hokkaido": 0.08,
+                            "tohoku": 0.12,
+                            "kanto": 0.2,
+                            "chubu": 0.22,
+                            "kinki": 0.1,
+                            "chugoku": 0.1,
+                            "shikoku": 0.08,
+                            "kyushu_okinawa": 0.1,
+                        },
+                    ),
                     _pick(rng, modes),
                 )
             )

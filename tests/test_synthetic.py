@@ -1,0 +1,125 @@
+"""The synthetic stand-ins: deterministic, calibrated, valid under the codebook, and with a
+truth file that the pooled models' intervals cover at the stated rate."""
+
+import hashlib
+import json
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from translocal import outcome, paths, private, synthetic
+
+pytestmark = pytest.mark.skipif(not paths.MUNICIPALITIES.exists(), reason="run `make` first (needs the frame)")
+CAPACITY = ["fiscal_strength", "log_population", "pop_change_2021_22", "foreign_per_100", "log_titp_per_1000"]
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return gpd.read_file(paths.MUNICIPALITIES, ignore_geometry=True).sort_values("code").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def public():
+    return outcome.read_public_agreements(paths.PUBLIC_AGREEMENTS)
+
+
+@pytest.fixture(scope="module")
+def generated(frame, public, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synthetic")
+    gen = synthetic.generate(frame, public, synthetic.read_places(paths.PARTNER_PLACES))
+    synthetic.write(gen, folder)
+    tables = private.validate_folder(folder, set(frame["code"]), ignore=("truth.json",))
+    return gen, folder, tables
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_same_seed_same_bytes_other_seed_other_data(frame, public, generated, tmp_path):
+    _, folder, _ = generated
+    places = synthetic.read_places(paths.PARTNER_PLACES)
+    synthetic.write(synthetic.generate(frame, public, places), tmp_path / "again")
+    assert _digest(tmp_path / "again") == _digest(folder)
+    synthetic.write(synthetic.generate(frame, public, places, seed=1), tmp_path / "other")
+    assert _digest(tmp_path / "other")["survey_2019.csv"] != _digest(folder)["survey_2019.csv"]
+
+
+def test_calibration_targets(frame, public, generated):
+    _, _, tables = generated
+    survey, agreements, interviews = tables["survey_2019"], tables["agreements"], tables["interviews"]
+    strength = outcome.assemblage_strength(frame, survey, agreements, public)
+    s = outcome.summary(strength, frame, agreements)
+    assert 60 <= s["response_rate"] <= 70
+    assert s["response_rate_town"] < s["response_rate_city"] and s["response_rate_village"] < s["response_rate_city"]
+    assert 5 <= s["share_strong"] <= 8
+    assert 15 <= s["share_informal_only_respondents"] <= 25
+    assert (
+        55 <= s["share_partner_vnm"] <= 62 and 20 <= s["share_partner_idn"] <= 27 and 3 <= s["share_partner_phl"] <= 15
+    )
+    assert s["n_formal_phl"] == 0
+    window = agreements.loc[outcome.in_window(agreements["signed_on"])]
+    years = window["signed_on"].dt.year.value_counts()
+    assert years[2020] + years[2021] < years[2022] + years[2023]  # the COVID-19 dip
+    assert s["n_agreements_out_of_window"] > 0
+    assert len(interviews) == 35 and set(interviews["year"]) == {2016, 2019, 2020, 2022}
+    places = set(synthetic.read_places(paths.PARTNER_PLACES)["iso_3166_2"])
+    assert set(agreements["partner_admin1"].dropna()) <= places
+
+
+def test_truth_file_holds_population_averaged_values(generated):
+    gen, folder, _ = generated
+    truth = json.loads((folder / "truth.json").read_text())
+    for c in CAPACITY:
+        conditional = synthetic.BETA[c]
+        averaged = truth["formal_logit"][c]
+        assert abs(averaged) < abs(conditional) and np.sign(averaged) == np.sign(conditional)  # attenuated
+    assert truth["response_logit"] == synthetic.RESPONSE
+    assert 0.05 < truth["expected_shares"]["strong"] < 0.08
+
+
+def test_monte_carlo_coverage_of_the_formal_agreement_model(frame, public):
+    """250 replications on the real frame: 95% cluster-robust t intervals of the capacity
+    coefficients cover the population-averaged truth 90-99% of the time."""
+    x = synthetic.covariates(frame, public)
+    truth = synthetic.truth(x, frame)["formal_logit"]
+    exog = sm.add_constant(x)
+    groups = frame["prefecture_code"].astype(int).to_numpy()
+    rng = np.random.default_rng(2024)
+    hits, failures = [], 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(250):
+            y = (synthetic.simulate_strength(x, frame["prefecture_code"].to_numpy(), rng) == 2).astype(float)
+            try:
+                fit = sm.Logit(y, exog).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+            except np.linalg.LinAlgError:
+                failures += 1
+                continue
+            ci = fit.conf_int().loc[CAPACITY].to_numpy()
+            t = np.array([truth[c] for c in CAPACITY])
+            hits.append((ci[:, 0] <= t) & (t <= ci[:, 1]))
+    coverage = np.mean(hits)
+    assert failures <= 5
+    assert 0.90 <= coverage <= 0.99, f"coverage {coverage:.3f}"
+
+
+def test_real_mode_on_a_drop_in_gives_the_same_tables(frame, generated, tmp_path):
+    """Copying the stand-ins into a private folder (real mode) validates them to the same
+    normalised tables, so the outcome and every value are the same."""
+    _, folder, tables = generated
+    drop = tmp_path / "private"
+    drop.mkdir()
+    for name in ("survey_2019", "agreements", "interviews"):
+        (drop / f"{name}.csv").write_bytes((folder / f"{name}.csv").read_bytes())
+    assert private.data_mode(drop) == "real"
+    real = private.validate_folder(drop, set(frame["code"]))
+    private.write_tables(real, tmp_path / "interim")
+    reread = private.read_tables(tmp_path / "interim")
+    a = outcome.assemblage_strength(frame, tables["survey_2019"], tables["agreements"])
+    b = outcome.assemblage_strength(frame, reread["survey_2019"], reread["agreements"])
+    pd.testing.assert_frame_equal(a, b)
