@@ -9,6 +9,7 @@ bytes change.
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import geopandas as gpd
@@ -51,6 +52,9 @@ def japanese_font_file() -> Path:
 def use_style() -> None:
     """Set the project's matplotlib style. Call once at the top of a notebook."""
     font_manager.fontManager.addfont(str(japanese_font_file()))
+    # IPAexGothic has no bold face; bold text falls back to DejaVu Sans Bold for Latin and to
+    # the regular Japanese face for kana and kanji, which matplotlib reports on every draw.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams.update(
         {
             # Latin text in DejaVu Sans; characters it lacks fall back to IPAexGothic.
