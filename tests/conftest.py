@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from translocal.sources import TITP_STATUSES
+
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
     """Write rows (no header handling) to a one-sheet workbook."""

@@ -94,3 +94,12 @@ def test_weights_equal_to_replication():
 def test_ordered_probabilities_sum_to_one():
     p = ordered_probabilities(np.array([[0.0], [2.0]]), np.array([1.0]), np.array([-1.0, 1.0]))
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_strength_shares_by_kind_use_known_strength_only():
+    assemblage = pd.DataFrame({"code": ["a", "b", "c", "d"], "strength": pd.array([2, 0, pd.NA, 1], dtype="Int64")})
+    frame = pd.DataFrame({"code": ["a", "b", "c", "d"], "kind": ["city", "city", "town", "town"]})
+    shares = outcome.strength_shares_by_kind(assemblage, frame)
+    assert shares.loc["city"].tolist() == [0.5, 0.0, 0.5]
+    assert shares.loc["town"].tolist() == [0.0, 1.0, 0.0]
+    assert shares.loc["village"].tolist() == [0.0, 0.0, 0.0]

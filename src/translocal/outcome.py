@@ -180,3 +180,14 @@ def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFr
         ),
         "median_policies": float(assemblage.loc[respondents, "n_policies"].median()),
     }
+
+
+KIND_ORDER = ("special_ward", "designated_city", "city", "town", "village")
+
+
+def strength_shares_by_kind(assemblage: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Share of each strength (columns 0, 1, 2) by kind of municipality, among the
+    municipalities whose strength is known; rows in ``KIND_ORDER``."""
+    known = assemblage.dropna(subset=["strength"]).merge(frame[["code", "kind"]], on="code")
+    shares = pd.crosstab(known["kind"], known["strength"].astype(int), normalize="index")
+    return shares.reindex(index=list(KIND_ORDER), columns=[0, 1, 2], fill_value=0.0)

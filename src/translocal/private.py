@@ -279,18 +279,9 @@ def normalise_agreements(table: pd.DataFrame, name: str, valid_codes: set[str]) 
     problems: list[Problem] = []
     cells = _Cells(table, name, problems)
     out = pd.DataFrame(index=table.index)
-    for column in (
-        "agreement_id",
-        "jp_level",
-        "jp_code",
-        "partner_country",
-        "partner_type",
-        "partner_name",
-        "signed_on",
-        "formal",
-        "source",
-    ):
-        cells.require(column)
+    for column in AGREEMENT_COLUMNS:
+        if column != "partner_admin1":  # blank for ministries and national bodies
+            cells.require(column)
     out["agreement_id"] = table["agreement_id"].replace("", None)
     out["jp_level"] = table["jp_level"].str.lower().replace("", None)
     prefectures = {f"{i:02d}" for i in range(1, 48)}
