@@ -52,6 +52,16 @@ def test_unobserved_strength_is_missing_not_zero(tiny):
     assert pd.isna(result.loc["01203", "strength"]) and pd.isna(result.loc["13101", "strength"])
 
 
+def test_push_down_uses_public_prefectural_agreements_too(tiny):
+    frame, survey, agreements = tiny
+    municipal_only = agreements.loc[agreements["jp_level"] == "municipality"]
+    public = pd.DataFrame(
+        {"jp_level": ["prefecture"], "jp_code": ["20"], "signed_on": pd.to_datetime(["2021-11-23"]), "formal": [True]}
+    )
+    pushed = outcome.assemblage_strength(frame, survey, municipal_only, public, push_down=True).set_index("code")
+    assert pushed.loc["20201", "strength"] == 2
+
+
 def test_push_down_counts_prefectural_agreements_in_the_window(tiny):
     frame, survey, agreements = tiny
     agreements = agreements.assign(
@@ -96,10 +106,23 @@ def test_ordered_probabilities_sum_to_one():
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
 
 
-def test_strength_shares_by_kind_use_known_strength_only():
-    assemblage = pd.DataFrame({"code": ["a", "b", "c", "d"], "strength": pd.array([2, 0, pd.NA, 1], dtype="Int64")})
-    frame = pd.DataFrame({"code": ["a", "b", "c", "d"], "kind": ["city", "city", "town", "town"]})
-    shares = outcome.strength_shares_by_kind(assemblage, frame)
+def test_strength_shares_by_kind_use_respondents_only():
+    assemblage = pd.DataFrame(
+        {
+            "code": ["a", "b", "c", "d", "e"],
+            "strength": pd.array([2, 0, 2, 1, pd.NA], dtype="Int64"),
+            "responded": [1, 1, 0, 1, 0],
+        }
+    )
+    frame = pd.DataFrame({"code": ["a", "b", "c", "d", "e"], "kind": ["city", "city", "town", "town", "town"]})
+    shares, counts = outcome.strength_shares_by_kind(assemblage, frame)
     assert shares.loc["city"].tolist() == [0.5, 0.0, 0.5]
-    assert shares.loc["town"].tolist() == [0.0, 1.0, 0.0]
-    assert shares.loc["village"].tolist() == [0.0, 0.0, 0.0]
+    assert shares.loc["town"].tolist() == [0.0, 1.0, 0.0]  # the non-respondent's known 2 is left out
+    assert counts.to_dict() == {"special_ward": 0, "designated_city": 0, "city": 2, "town": 1, "village": 0}
+
+
+def test_summary_numbers_all_have_descriptions(tiny):
+    frame, survey, agreements = tiny
+    frame = frame.assign(kind=["city", "city", "town", "special_ward", "city"])
+    result = outcome.assemblage_strength(frame, survey, agreements)
+    assert set(outcome.summary(result, frame, agreements)) == set(outcome.SUMMARY_DESCRIPTIONS)

@@ -108,10 +108,13 @@ def test_each_survey_problem_is_named(tmp_path, survey, expected):
             "row 5, column formal: must be true/false or 1/0",
         ),
         ("A9,prefecture,48,VNM,ministry,M,,2021-04-01,true,doc", "row 5, column jp_code: not a prefecture code"),
-        ("A9,municipality,01100,VNM,embassy,P,,2021-04-01,true,doc", "row 5, column partner_type: fails check isin"),
+        (
+            "A9,municipality,01100,VNM,embassy,P,,2021-04-01,true,doc",
+            "row 5, column partner_type: must be one of: ministry, province, school, broker, other",
+        ),
         (
             "A9,municipality,01100,VIETNAM,school,P,,2021-04-01,true,doc",
-            "row 5, column partner_country: fails check str_matches",
+            "row 5, column partner_country: does not have the expected form",
         ),
         (
             "A9,municipality,01100,VNM,school,P,ID-JB,2021-04-01,true,doc",
@@ -123,7 +126,19 @@ def test_each_survey_problem_is_named(tmp_path, survey, expected):
             "row 5, column agreement_id: agreement_id appears more than once",
         ),
         ("A9,municipality,01100,VNM,school,P,,2021-04-01,true,", "row 5, column source: a value is required"),
-        ("A9,county,01100,VNM,school,P,,2021-04-01,true,doc", "row 5, column jp_level: fails check isin"),
+        (
+            "A9,county,01100,VNM,school,P,,2021-04-01,true,doc",
+            "row 5, column jp_level: must be one of: prefecture, municipality",
+        ),
+        (
+            "A9,municipality,01100,ZZZ,school,P,,2021-04-01,true,doc",
+            "row 5, column partner_country: is not a sending country",
+        ),
+        (
+            "A9,municipality,01100,VNM,ministry,M,VN-HN,2021-04-01,true,doc",
+            "row 5, column partner_admin1: must be blank for a ministry",
+        ),
+        ("A9,municipality,01100,VNM,school,P,,2021-04-01,true,doc,extra", "row 5: has 11 fields, the header has 10"),
     ],
 )
 def test_each_agreement_problem_is_named(tmp_path, row, expected):
@@ -138,8 +153,8 @@ def test_each_agreement_problem_is_named(tmp_path, row, expected):
             "column name: column not in the codebook",
         ),
         (["interview_id,year,actor_type,mode", "I01,2019,ngo,online"], "column region: missing column"),
-        ([*INTERVIEWS, "I02,2019,ngo,okinawa,online"], "row 3, column region: fails check isin"),
-        ([*INTERVIEWS, "I01,2019,ngo,kanto,online"], "row 3, column interview_id: fails check field_uniqueness"),
+        ([*INTERVIEWS, "I02,2019,ngo,okinawa,online"], "row 3, column region: must be one of: hokkaido, tohoku"),
+        ([*INTERVIEWS, "I01,2019,ngo,kanto,online"], "row 3, column interview_id: appears more than once"),
         (["interview_id,year,actor_type,region,mode"], "interviews.csv: the file has a header but no rows"),
     ],
 )
@@ -192,3 +207,23 @@ def test_refused_drop_in_writes_nothing(tmp_path, monkeypatch):
     shutil.rmtree(folder)
     assert private.main([str(drop_in(tmp_path))]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["agreements.csv", "interviews.csv", "survey_2019.csv"]
+
+
+def test_a_missing_column_does_not_hide_problems_elsewhere_in_the_file(tmp_path):
+    header = HEADER.replace(",staff_multicultural", "")
+    survey = [
+        header,
+        SURVEY[0].replace("011002", "011003").rsplit(",", 1)[0],
+        *(r.rsplit(",", 1)[0] for r in SURVEY[1:]),
+    ]
+    folder = drop_in(tmp_path)
+    (folder / "survey_2019.csv").write_text("\n".join(survey) + "\n")
+    found = problems_of(folder)
+    assert "survey_2019.csv, column staff_multicultural: missing column" in found
+    assert any("row 2, column code" in p and "check digit 3 is wrong" in p for p in found)
+    assert not any("staff_multicultural: required" in p for p in found)
+
+
+def test_blank_lines_do_not_shift_row_numbers(tmp_path):
+    folder = drop_in(tmp_path, interviews=[*INTERVIEWS, "", "I02,2019,ngo,okinawa,online"])
+    assert any(p.startswith("interviews.csv, row 4, column region") for p in problems_of(folder))

@@ -58,8 +58,9 @@ def test_calibration_targets(frame, public, generated):
     assert s["response_rate_town"] < s["response_rate_city"] and s["response_rate_village"] < s["response_rate_city"]
     assert 5 <= s["share_strong"] <= 8
     assert 15 <= s["share_informal_only_respondents"] <= 25
+    # The default seed meets the targets; the expected shares (next test) do by construction.
     assert (
-        55 <= s["share_partner_vnm"] <= 62 and 20 <= s["share_partner_idn"] <= 27 and 3 <= s["share_partner_phl"] <= 15
+        55 <= s["share_partner_vnm"] <= 60 and 20 <= s["share_partner_idn"] <= 25 and 0 < s["share_partner_phl"] <= 15
     )
     assert s["n_formal_phl"] == 0
     window = agreements.loc[outcome.in_window(agreements["signed_on"])]
@@ -69,6 +70,13 @@ def test_calibration_targets(frame, public, generated):
     assert len(interviews) == 35 and set(interviews["year"]) == {2016, 2019, 2020, 2022}
     places = set(synthetic.read_places(paths.PARTNER_PLACES)["iso_3166_2"])
     assert set(agreements["partner_admin1"].dropna()) <= places
+
+
+def test_expected_shares_of_the_process_meet_the_targets(generated):
+    gen, _, _ = generated
+    e = gen["truth"]["expected_shares"]
+    assert 0.60 <= e["response"] <= 0.70 and 0.05 <= e["strong"] <= 0.08 and 0.15 <= e["informal_only"] <= 0.25
+    assert 0.55 <= e["partner_vnm"] <= 0.60 and 0.20 <= e["partner_idn"] <= 0.25 and e["partner_phl"] <= 0.15
 
 
 def test_truth_file_holds_population_averaged_values(generated):
@@ -83,29 +91,43 @@ def test_truth_file_holds_population_averaged_values(generated):
 
 
 def test_monte_carlo_coverage_of_the_formal_agreement_model(frame, public):
-    """250 replications on the real frame: 95% cluster-robust t intervals of the capacity
-    coefficients cover the population-averaged truth 90-99% of the time."""
+    """250 replications on the real frame (new prefecture effects and errors each time): the
+    95% cluster-robust t intervals (46 df) of the five capacity coefficients cover the
+    population-averaged truth 90-99% of the time pooled, and at least 87% each (the Monte
+    Carlo standard error of one coefficient's coverage is about 1.4 points). Fits that fail, or
+    whose capacity coefficients run off (beyond ±20), may be at most 2%. A kind dummy separates
+    (no formal agreement among the 23 special wards or the 183 villages) in about a quarter of
+    the draws; the capacity coefficients are unaffected, and the rate is checked so that the
+    docs stay true. The kind dummies and prefecture exposure are not held to the coverage
+    standard: see docs/synthetic-dgp.md."""
     x = synthetic.covariates(frame, public)
     truth = synthetic.truth(x, frame)["formal_logit"]
     exog = sm.add_constant(x)
     groups = frame["prefecture_code"].astype(int).to_numpy()
+    t = np.array([truth[c] for c in CAPACITY])
     rng = np.random.default_rng(2024)
-    hits, failures = [], 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(250):
-            y = (synthetic.simulate_strength(x, frame["prefecture_code"].to_numpy(), rng) == 2).astype(float)
+    hits, failures, separated, replications = [], 0, 0, 250
+    for _ in range(replications):
+        y = (synthetic.simulate_strength(x, frame["prefecture_code"].to_numpy(), rng) == 2).astype(float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # separation shows in the estimates, checked below
             try:
                 fit = sm.Logit(y, exog).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
             except np.linalg.LinAlgError:
                 failures += 1
                 continue
-            ci = fit.conf_int().loc[CAPACITY].to_numpy()
-            t = np.array([truth[c] for c in CAPACITY])
-            hits.append((ci[:, 0] <= t) & (t <= ci[:, 1]))
-    coverage = np.mean(hits)
-    assert failures <= 5
-    assert 0.90 <= coverage <= 0.99, f"coverage {coverage:.3f}"
+        if np.abs(fit.params[CAPACITY]).max() > 20:
+            failures += 1
+            continue
+        separated += int(not fit.mle_retvals["converged"] or np.abs(fit.params).max() > 20)
+        ci = fit.conf_int().loc[CAPACITY].to_numpy()
+        hits.append((ci[:, 0] <= t) & (t <= ci[:, 1]))
+    hits = np.array(hits)
+    assert failures <= 0.02 * replications, f"{failures} failed fits"
+    assert 0.10 <= separated / replications <= 0.40, f"kind dummies separated in {separated} fits"
+    assert 0.90 <= hits.mean() <= 0.99, f"pooled coverage {hits.mean():.3f}"
+    each = dict(zip(CAPACITY, hits.mean(axis=0).round(3)))
+    assert min(each.values()) >= 0.87, each
 
 
 def test_real_mode_on_a_drop_in_gives_the_same_tables(frame, generated, tmp_path):

@@ -92,12 +92,14 @@ def assemblage_strength(
     exposed = prefecture_exposure(agreements, public)
     base["formal_agreement"] = base["code"].isin(formal["jp_code"]).astype(int)
     if push_down:
-        prefectural = agreements.loc[
-            (agreements["jp_level"] == "prefecture")
-            & agreements["formal"].astype(bool)
-            & in_window(agreements["signed_on"])
-        ]
-        pushed = base["prefecture_code"].isin(set(prefectural["jp_code"].astype(str).str.zfill(2)))
+        sources = [agreements] + ([public] if public is not None else [])
+        prefectural = set()
+        for table in sources:
+            rows = table.loc[
+                (table["jp_level"] == "prefecture") & table["formal"].astype(bool) & in_window(table["signed_on"])
+            ]
+            prefectural |= set(rows["jp_code"].astype(str).str.zfill(2))
+        pushed = base["prefecture_code"].isin(prefectural)
         base["formal_agreement"] = (base["formal_agreement"].astype(bool) | pushed).astype(int)
     base["informal_recorded"] = base["code"].isin(informal["jp_code"]).astype(int)
     survey = survey.set_index("code")
@@ -148,6 +150,31 @@ def design_matrix(frame: pd.DataFrame, exposure: pd.Series) -> pd.DataFrame:
     return x[list(COVARIATES)]
 
 
+#: What each number of ``summary`` is, for the values file.
+SUMMARY_DESCRIPTIONS = {
+    "n_respondents": "Municipalities that answered the 2019 survey",
+    "response_rate": "Survey response rate (%)",
+    "response_rate_city": "Response rate of cities (%)",
+    "response_rate_town": "Response rate of towns (%)",
+    "response_rate_village": "Response rate of villages (%)",
+    "n_strong": "Municipalities with a formal agreement of their own signed 2020-2023 (strength 2)",
+    "share_strong": "Strength 2, % of all municipalities",
+    "n_informal_only_respondents": "Respondents with informal ties only (strength 1)",
+    "share_informal_only_respondents": "Strength 1, % of respondents",
+    "n_strength_unobserved": "Non-respondents without a formal agreement or recorded tie (strength unknown)",
+    "n_agreements_municipal": "Municipal entries in the agreement list",
+    "n_agreements_in_window": "Municipal entries dated 2020-2023",
+    "n_agreements_formal_in_window": "Formal municipal entries dated 2020-2023",
+    "n_agreements_out_of_window": "Municipal entries dated outside 2020-2023 (kept, not counted)",
+    "share_partner_vnm": "Entries 2020-2023 with Vietnamese partners (%)",
+    "share_partner_idn": "Entries 2020-2023 with Indonesian partners (%)",
+    "share_partner_phl": "Entries 2020-2023 with Philippine partners (%)",
+    "n_formal_phl": "Formal municipal agreements 2020-2023 with Philippine partners",
+    "n_prefectures_exposed": "Prefectures with a formal prefectural agreement signed by the end of 2023",
+    "median_policies": "Median number of the eight policies among respondents",
+}
+
+
 def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFrame) -> dict[str, float]:
     """The descriptive numbers of the private layers, for the notebook and the manuscript."""
     respondents = assemblage["responded"] == 1
@@ -185,9 +212,13 @@ def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFr
 KIND_ORDER = ("special_ward", "designated_city", "city", "town", "village")
 
 
-def strength_shares_by_kind(assemblage: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """Share of each strength (columns 0, 1, 2) by kind of municipality, among the
-    municipalities whose strength is known; rows in ``KIND_ORDER``."""
-    known = assemblage.dropna(subset=["strength"]).merge(frame[["code", "kind"]], on="code")
-    shares = pd.crosstab(known["kind"], known["strength"].astype(int), normalize="index")
-    return shares.reindex(index=list(KIND_ORDER), columns=[0, 1, 2], fill_value=0.0)
+def strength_shares_by_kind(assemblage: pd.DataFrame, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Share of each strength (columns 0, 1, 2) by kind of municipality among **respondents**,
+    rows in ``KIND_ORDER``, and the number of respondents of each kind.
+
+    Respondents only: among non-respondents the strength is known only when it is 1 or 2, so
+    including them would inflate those shares most where response is lowest."""
+    respondents = assemblage.loc[assemblage["responded"] == 1].merge(frame[["code", "kind"]], on="code")
+    shares = pd.crosstab(respondents["kind"], respondents["strength"].astype(int), normalize="index")
+    counts = respondents["kind"].value_counts().reindex(list(KIND_ORDER), fill_value=0)
+    return shares.reindex(index=list(KIND_ORDER), columns=[0, 1, 2], fill_value=0.0), counts

@@ -13,7 +13,9 @@ only in real mode and write ``synthetic_outputs`` only in synthetic mode.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -26,6 +28,16 @@ BUILD = ROOT / "build"
 PRIVATE = ROOT / "data" / "private"
 PRIVATE_TABLES = ("survey_2019", "agreements", "interviews")
 VALIDATED = [f"data/interim/private/{t}.csv" for t in PRIVATE_TABLES]
+FINGERPRINT = "build/private.fingerprint"
+
+
+def fingerprint(files: list[str]) -> str:
+    """Name, size and sha256 of each private file: changes exactly when their content does."""
+    lines = []
+    for name in files:
+        data = (ROOT / name).read_bytes()
+        lines.append(f"{name} {len(data)} {hashlib.sha256(data).hexdigest()}")
+    return "\n".join(lines) + "\n"
 
 
 def private_files(folder: Path = PRIVATE) -> list[str]:
@@ -146,7 +158,8 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
     if private:
         boundaries = "data/raw/japan-topography/N03-21_210101_designated_city.json"
         lines += [
-            f"$(VALIDATED_PRIVATE) &: {' '.join(private)} {boundaries} src/translocal/private.py | $(ENV)",
+            # By content, not timestamps: files copied with their old dates must be checked too.
+            f"$(VALIDATED_PRIVATE) &: {FINGERPRINT} {boundaries} src/translocal/private.py | $(ENV)",
             "\t$(PY) -m translocal.private",
             "\t@touch $(VALIDATED_PRIVATE)",
             "",
@@ -166,7 +179,14 @@ def main() -> int:
     notebooks = load()
     for nb in notebooks:
         _write_if_changed(ROOT / nb.params_file, json.dumps(nb.parameters, indent=1, sort_keys=True) + "\n")
-    _write_if_changed(BUILD / "pipeline.mk", makefile(notebooks, raw_files(), private_files()))
+    private = private_files()
+    if private:
+        _write_if_changed(ROOT / FINGERPRINT, fingerprint(private))
+    else:
+        # Back in synthetic mode: drop the normalised copies of the confidential files.
+        shutil.rmtree(ROOT / "data" / "interim" / "private", ignore_errors=True)
+        (ROOT / FINGERPRINT).unlink(missing_ok=True)
+    _write_if_changed(BUILD / "pipeline.mk", makefile(notebooks, raw_files(), private))
     return 0
 
 

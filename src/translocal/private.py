@@ -14,6 +14,7 @@ is found, so nothing downstream is overwritten.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -59,19 +60,14 @@ PARTNER_TYPES = ("ministry", "province", "school", "broker", "other")
 ACTOR_TYPES = ("municipal_official", "prefectural_official", "ngo", "employer", "other")
 REGIONS = ("hokkaido", "tohoku", "kanto", "chubu", "kinki", "chugoku", "shikoku", "kyushu_okinawa")
 MODES = ("in_person", "online", "phone")
-#: ISO 3166-1 alpha-3 -> alpha-2, for the countries whose ISO 3166-2 codes we check.
+#: Countries that send technical interns to Japan (ISO 3166-1 alpha-3 -> alpha-2, the prefix
+#: of their ISO 3166-2 codes). A partner country outside this list is refused as a likely
+#: typo; a real new one is added here.
 ALPHA2 = {
-    "VNM": "VN",
-    "IDN": "ID",
-    "PHL": "PH",
-    "MMR": "MM",
-    "KHM": "KH",
-    "NPL": "NP",
-    "CHN": "CN",
-    "THA": "TH",
-    "MNG": "MN",
-    "LKA": "LK",
-}
+    "VNM": "VN", "IDN": "ID", "PHL": "PH", "MMR": "MM", "KHM": "KH", "NPL": "NP", "CHN": "CN",
+    "THA": "TH", "MNG": "MN", "LKA": "LK", "LAO": "LA", "BGD": "BD", "IND": "IN", "PAK": "PK",
+    "UZB": "UZ", "KGZ": "KG", "PER": "PE", "BTN": "BT", "TLS": "TL", "MYS": "MY",
+}  # fmt: skip
 
 #: The three tables, in the order they are checked, with their columns.
 TABLES = {"survey_2019": SURVEY_COLUMNS, "agreements": AGREEMENT_COLUMNS, "interviews": INTERVIEW_COLUMNS}
@@ -95,7 +91,8 @@ class Problem:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column {self.column}"
-        value = "" if self.value is None else f" (value {self.value!r})"
+        shown = repr(self.value)
+        value = "" if self.value is None or shown in self.message else f" (value {shown})"
         return f"{where}: {self.message}{value}"
 
 
@@ -133,16 +130,21 @@ def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             continue
     else:
         return None, [Problem(name, None, None, None, "not UTF-8 and not cp932 (Shift_JIS) text")]
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        return None, [Problem(name, None, None, None, f"not a readable CSV table ({err})")]
-    table.columns = [unicodedata.normalize("NFKC", c).strip() for c in table.columns]
-    table = table.map(lambda v: unicodedata.normalize("NFKC", v).strip())
-    table.index = table.index + 2  # CSV line numbers: the header is line 1
-    if table.empty:
+    clean = lambda v: unicodedata.normalize("NFKC", v).strip()  # noqa: E731
+    lines = list(csv.reader(io.StringIO(text)))
+    header = [clean(c) for c in lines[0]]
+    problems, rows, numbers = [], [], []
+    for number, cells in enumerate(lines[1:], start=2):  # line numbers as an editor shows them
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are skipped but still counted
+        if len(cells) != len(header):
+            problems.append(Problem(name, number, None, None, f"has {len(cells)} fields, the header has {len(header)}"))
+            continue
+        rows.append([clean(c) for c in cells])
+        numbers.append(number)
+    if not rows and not problems:
         return None, [Problem(name, None, None, None, "the file has a header but no rows")]
-    return table, []
+    return pd.DataFrame(rows, columns=header, index=numbers, dtype=object), problems
 
 
 def _check_columns(table: pd.DataFrame, expected: tuple[str, ...], name: str) -> list[Problem]:
@@ -222,6 +224,17 @@ def _municipal_code(valid: set[str]):
 # --- the three tables ------------------------------------------------------------------------
 
 
+def _readable(check: str) -> str:
+    """pandera's check names in words."""
+    if check.startswith("isin("):
+        return "must be one of: " + ", ".join(re.findall(r"'([^']*)'", check))
+    if check.startswith("str_matches("):
+        return "does not have the expected form " + check[len("str_matches(") : -1]
+    if check == "field_uniqueness":
+        return "appears more than once"
+    return f"fails check {check}"
+
+
 def _domain_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, name: str, skip: set) -> list[Problem]:
     """Run a pandera schema lazily; every failing cell becomes a Problem (unless already reported)."""
     try:
@@ -232,7 +245,7 @@ def _domain_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, name: str,
             row = None if pd.isna(case.index) else int(case.index)
             if (row, case.column) in skip:
                 continue
-            problems.append(Problem(name, row, case.column, case.failure_case, f"fails check {case.check}"))
+            problems.append(Problem(name, row, case.column, case.failure_case, _readable(str(case.check))))
         return problems
     return []
 
@@ -316,8 +329,13 @@ def normalise_agreements(table: pd.DataFrame, name: str, valid_codes: set[str]) 
     out["source"] = table["source"].replace("", None)
     for row in out.index:
         country, admin1 = out.at[row, "partner_country"], out.at[row, "partner_admin1"]
+        kind = out.at[row, "partner_type"]
+        if pd.notna(country) and re.fullmatch(r"[A-Z]{3}", country) and country not in ALPHA2:
+            problems.append(Problem(name, row, "partner_country", country, "is not a sending country of the codebook"))
         if pd.notna(admin1) and country in ALPHA2 and not str(admin1).startswith(ALPHA2[country] + "-"):
             problems.append(Problem(name, row, "partner_admin1", admin1, f"is not a subdivision of {country}"))
+        if pd.notna(admin1) and kind in ("ministry", "other"):
+            problems.append(Problem(name, row, "partner_admin1", admin1, f"must be blank for a {kind} partner"))
     dupes = out["agreement_id"].dropna()
     for row, value in dupes[dupes.duplicated(keep="first")].items():
         problems.append(Problem(name, row, "agreement_id", value, "agreement_id appears more than once"))
@@ -382,9 +400,9 @@ def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...]
             continue
         column_problems = _check_columns(raw, columns, file)
         problems += column_problems
-        if any(p.message == "missing column" for p in column_problems):
-            continue
-        raw = raw[list(columns)]
+        missing = {p.column for p in column_problems if p.message == "missing column"}
+        # Check the columns that are there; a missing one is reported once, not per row.
+        raw = raw.assign(**{c: "" for c in missing})[list(columns)]
         if table_name == "survey_2019":
             table, found = normalise_survey(raw, file, valid_codes)
         elif table_name == "agreements":
@@ -394,7 +412,7 @@ def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...]
             table = table.reset_index(drop=True)
         else:
             table, found = normalise_interviews(raw, file)
-        problems += found
+        problems += [p for p in found if p.column not in missing]
         tables[table_name] = table
     if problems:
         raise DropInError(problems)

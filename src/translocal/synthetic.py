@@ -57,8 +57,8 @@ YEAR_WEIGHTS = {2020: 0.15, 2021: 0.17, 2022: 0.30, 2023: 0.38}
 OUT_OF_WINDOW_ROWS = 8  # agreements of 2019 or 2024: kept in the list, outside the outcome
 #: Partner countries. Formal municipal agreements never with the Philippines, whose
 #: recruitment is run centrally by its migrant-workers department.
-FORMAL_COUNTRIES = {"VNM": 0.73, "IDN": 0.27}
-INFORMAL_COUNTRIES = {"VNM": 0.45, "IDN": 0.18, "PHL": 0.24, "MMR": 0.08, "KHM": 0.05}
+FORMAL_COUNTRIES = {"VNM": 0.70, "IDN": 0.30}
+INFORMAL_COUNTRIES = {"VNM": 0.42, "IDN": 0.13, "PHL": 0.30, "MMR": 0.10, "KHM": 0.05}
 FORMAL_TYPES = {"province": 0.45, "school": 0.25, "ministry": 0.15, "broker": 0.10, "other": 0.05}
 INFORMAL_TYPES = {"school": 0.35, "broker": 0.35, "province": 0.20, "other": 0.10}
 #: Policy items: intercepts on the logit scale, plus a common effect of strength and size.
@@ -114,6 +114,20 @@ def marginal_category_probabilities(x: pd.DataFrame) -> np.ndarray:
     return np.column_stack([1 - above[0], above[0] - above[1], above[1]])
 
 
+def expected_partner_shares(strong: float, informal_only: float) -> dict[str, float]:
+    """Expected country shares among agreement rows in the window, from the process's constants:
+    formal rows per strong municipality 1 + P(second); one recorded tie per informal-only
+    municipality with probability ``RECORDED_INFORMAL_TIE``."""
+    formal = strong * (1 + SECOND_FORMAL_AGREEMENT)
+    informal = informal_only * RECORDED_INFORMAL_TIE
+    total = formal + informal
+    countries = sorted(set(FORMAL_COUNTRIES) | set(INFORMAL_COUNTRIES))
+    return {
+        f"partner_{c.lower()}": (formal * FORMAL_COUNTRIES.get(c, 0) + informal * INFORMAL_COUNTRIES.get(c, 0)) / total
+        for c in countries
+    }
+
+
 def truth(x: pd.DataFrame, frame: pd.DataFrame) -> dict:
     """What the pooled models estimate, computed from the process on the real frame.
 
@@ -143,6 +157,7 @@ def truth(x: pd.DataFrame, frame: pd.DataFrame) -> dict:
             "strong": float(probabilities[:, 2].mean()),
             "informal_only": float(probabilities[:, 1].mean()),
             "response": float(response_probability(frame).mean()),
+            **expected_partner_shares(float(probabilities[:, 2].mean()), float(probabilities[:, 1].mean())),
         },
         "process": {
             "beta_conditional": BETA,
