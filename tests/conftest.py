@@ -84,14 +84,7 @@ def register_file(tmp_path: Path):
 @pytest.fixture
 def residence_file(tmp_path: Path):
     """An ISA 市区町村別 在留資格別 table: title row, header row, totals, pooled その他 row."""
-    statuses = [
-        "技能実習１号イ",
-        "技能実習１号ロ",
-        "技能実習２号イ",
-        "技能実習２号ロ",
-        "技能実習３号イ",
-        "技能実習３号ロ",
-    ]
+    statuses = list(TITP_STATUSES)
 
     def make(rows=None) -> Path:
         rows = rows or [
