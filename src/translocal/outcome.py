@@ -175,6 +175,13 @@ SUMMARY_DESCRIPTIONS = {
 }
 
 
+#: Decimals the manuscript prints for the percentages and the median of ``summary``.
+SUMMARY_DIGITS = {
+    key: 1 for key in SUMMARY_DESCRIPTIONS if key.startswith(("response_rate", "share_strong", "share_informal"))
+}
+SUMMARY_DIGITS |= {"share_partner_vnm": 0, "share_partner_idn": 0, "share_partner_phl": 0, "median_policies": 0}
+
+
 def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFrame) -> dict[str, float]:
     """The descriptive numbers of the private layers, for the notebook and the manuscript."""
     respondents = assemblage["responded"] == 1
