@@ -1,17 +1,100 @@
-"""Likelihoods the analysis needs beyond statsmodels' defaults.
+"""The models of the analysis, as small functions on plain arrays and data frames.
 
-``fit_ordered_logit`` maximises a (possibly weighted) ordered-logit likelihood: statsmodels'
-``OrderedModel`` takes no weights, and both the non-response weights of the analysis and the
-"expected" data of the synthetic truth (each row once per category, weighted by its
-probability) need them. Unit weights give exactly ``OrderedModel``'s estimates (tested).
+- **Ordered logit** of assemblage strength, ``P(y <= j | x) = expit(cut_j - x'beta)``, no
+  constant (the cut points take its place). statsmodels' ``OrderedModel`` fits it unweighted;
+  it takes no weights, so ``WeightedOrderedLogit`` writes the weighted (pseudo-)likelihood on
+  ``GenericLikelihoodModel`` with analytic scores: unit weights reproduce ``OrderedModel``
+  exactly, integer weights reproduce replicated rows (both tested), and the cluster-robust
+  sandwich works as for any statsmodels likelihood model.
+- **Binary logits** and the **binomial GLM** of the number of policies come from statsmodels;
+  ``binary_logit`` and ``policies_glm`` only add the sample handling (clusters, weights,
+  terms that cannot be estimated in a subsample).
+- **Average marginal effects** and **predicted-probability curves** of the ordered model, and
+  a **prefecture cluster bootstrap** for their intervals (``OrderedModel`` has none built in).
+
+The parameterisation of the cut points follows ``OrderedModel``: the first cut point, then
+the logarithms of the increments, so the cut points stay ordered during optimisation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
-from scipy import optimize, special
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, special, stats
+from statsmodels.base.model import GenericLikelihoodModel
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+
+# --------------------------------------------------------------------------- ordered logit core
+def cuts_from_params(theta_cuts: np.ndarray) -> np.ndarray:
+    """Increasing cut points from OrderedModel's parameters (first cut, log increments)."""
+    theta_cuts = np.asarray(theta_cuts, dtype=float)
+    return np.cumsum(np.concatenate([theta_cuts[:1], np.exp(theta_cuts[1:])]))
+
+
+def params_from_cuts(cuts: np.ndarray) -> np.ndarray:
+    """The inverse of ``cuts_from_params``."""
+    cuts = np.asarray(cuts, dtype=float)
+    return np.concatenate([cuts[:1], np.log(np.diff(cuts))])
+
+
+def ordered_probabilities(x: np.ndarray, beta: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """P(y = j | x) for j = 0..len(cuts), logistic link."""
+    eta = np.asarray(x, dtype=float) @ np.asarray(beta, dtype=float)
+    cdf = special.expit(np.asarray(cuts)[None, :] - eta[:, None])
+    upper = np.column_stack([cdf, np.ones_like(eta)])
+    lower = np.column_stack([np.zeros_like(eta), cdf])
+    return upper - lower
+
+
+def _bounds(x: np.ndarray, y: np.ndarray, beta: np.ndarray, cuts: np.ndarray):
+    """Latent bounds of each observation's category: cut_{y-1} - eta and cut_y - eta."""
+    eta = x @ beta
+    padded = np.concatenate([[-np.inf], cuts, [np.inf]])
+    return padded[y] - eta, padded[y + 1] - eta
+
+
+def ordered_loglikeobs(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Log-likelihood contribution of each observation (unweighted)."""
+    k = x.shape[1]
+    lo, hi = _bounds(x, y, theta[:k], cuts_from_params(theta[k:]))
+    p = special.expit(hi) - special.expit(lo)
+    return np.log(np.clip(p, 1e-300, None))
+
+
+def ordered_score_obs(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Analytic score of each observation with respect to (beta, cut parameters)."""
+    k, n_cuts = x.shape[1], len(theta) - x.shape[1]
+    cuts = cuts_from_params(theta[k:])
+    lo, hi = _bounds(x, y, theta[:k], cuts)
+    p = np.clip(special.expit(hi) - special.expit(lo), 1e-300, None)
+    f_lo = np.where(np.isfinite(lo), stats.logistic.pdf(lo), 0.0)
+    f_hi = np.where(np.isfinite(hi), stats.logistic.pdf(hi), 0.0)
+    d_beta = -x * ((f_hi - f_lo) / p)[:, None]
+    # d log p / d cut_m: f_hi when m == y, -f_lo when m == y - 1.
+    d_cut = np.zeros((len(y), n_cuts))
+    rows = np.arange(len(y))
+    upper = y < n_cuts
+    d_cut[rows[upper], y[upper]] += f_hi[upper] / p[upper]
+    lower = y > 0
+    d_cut[rows[lower], y[lower] - 1] -= f_lo[lower] / p[lower]
+    # Chain rule to (first cut, log increments): cut_m = theta_0 + sum_{l<=m, l>=1} exp(theta_l).
+    jac = np.zeros((n_cuts, n_cuts))
+    jac[:, 0] = 1.0
+    for m in range(n_cuts):
+        for ell in range(1, m + 1):
+            jac[m, ell] = np.exp(theta[k + ell])
+    return np.column_stack([d_beta, d_cut @ jac])
+
+
+def _start(y: np.ndarray, w: np.ndarray, k: int, n_cats: int) -> np.ndarray:
+    shares = np.bincount(y, weights=w, minlength=n_cats).cumsum()[:-1] / w.sum()
+    logits = special.logit(np.clip(shares, 1e-6, 1 - 1e-6))
+    return np.concatenate([np.zeros(k), params_from_cuts(np.maximum.accumulate(logits + np.arange(len(logits)) * 1e-3))])
 
 
 @dataclass(frozen=True)
@@ -24,38 +107,390 @@ class OrderedFit:
     converged: bool
 
 
-def _unpack(theta: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    beta = theta[:k]
-    # First cut free, later ones as log increments so they stay ordered (as in OrderedModel).
-    cuts = np.cumsum(np.concatenate([theta[k : k + 1], np.exp(theta[k + 1 :])]))
-    return beta, cuts
-
-
-def ordered_probabilities(x: np.ndarray, beta: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-    """P(y = j | x) for j = 0..len(cuts), logistic link."""
-    eta = x @ beta
-    upper = np.column_stack([special.expit(c - eta) for c in cuts] + [np.ones_like(eta)])
-    lower = np.column_stack([np.zeros_like(eta)] + [special.expit(c - eta) for c in cuts])
-    return upper - lower
-
-
 def fit_ordered_logit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, start=None) -> OrderedFit:
-    """Weighted ordered logit by BFGS; ``y`` takes values 0..J-1, ``x`` has no constant."""
+    """Weighted ordered logit by BFGS with analytic gradient; ``y`` in 0..J-1, no constant in ``x``.
+
+    The fast path for the bootstrap and the synthetic truth: point estimates only."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=int)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     k, n_cats = x.shape[1], int(y.max()) + 1
-    rows = np.arange(len(y))
+    if start is None:
+        start = _start(y, w, k, n_cats)
 
     def negloglik(theta):
-        beta, cuts = _unpack(theta, k)
-        p = ordered_probabilities(x, beta, cuts)[rows, y]
-        return -np.sum(w * np.log(np.clip(p, 1e-300, None)))
+        return -np.sum(w * ordered_loglikeobs(theta, x, y))
 
-    if start is None:
-        shares = np.bincount(y, weights=w, minlength=n_cats).cumsum()[:-1] / w.sum()
-        logits = special.logit(np.clip(shares, 1e-6, 1 - 1e-6))
-        start = np.concatenate([np.zeros(k), logits[:1], np.log(np.maximum(np.diff(logits), 1e-3))])
-    result = optimize.minimize(negloglik, start, method="BFGS", options={"gtol": 1e-7, "maxiter": 2000})
-    beta, cuts = _unpack(result.x, k)
-    return OrderedFit(beta=beta, cuts=cuts, loglik=-float(result.fun), converged=bool(result.success))
+    def gradient(theta):
+        return -(w[:, None] * ordered_score_obs(theta, x, y)).sum(axis=0)
+
+    result = optimize.minimize(negloglik, start, jac=gradient, method="BFGS", options={"gtol": 1e-6, "maxiter": 2000})
+    return OrderedFit(
+        beta=result.x[:k], cuts=cuts_from_params(result.x[k:]), loglik=-float(result.fun), converged=bool(result.success)
+    )
+
+
+class WeightedOrderedLogit(GenericLikelihoodModel):
+    """Ordered logit with observation weights (e.g. inverse response probabilities).
+
+    ``endog`` takes the values 0..J-1; ``exog`` has no constant. The log-likelihood is
+    ``sum_i w_i log P(y_i | x_i)``; weights are used as given (normalise them to mean 1 if
+    they are probability weights, so that the likelihood keeps the scale of the sample).
+    Parameters: the slopes, then ``cut_0/1`` and the log increments ``cut_1/2`` ... as in
+    ``OrderedModel``. Fit with ``method="bfgs"``; ``cov_type="cluster"`` gives the
+    cluster-robust sandwich of the weighted likelihood.
+    """
+
+    def __init__(self, endog, exog, weights=None, **kwds):
+        endog_values = np.asarray(endog, dtype=int)
+        n_cats = int(endog_values.max()) + 1
+        names = [f"cut_{j}/{j + 1}" for j in range(n_cats - 1)]
+        super().__init__(endog, exog, extra_params_names=names, **kwds)
+        # No constant among the exog; the cut points are the extra parameters.
+        self.k_constant, self.df_model = 0, float(self.exog.shape[1])
+        self.df_resid = float(self.exog.shape[0] - self.exog.shape[1] - len(names))
+        self.weights = np.ones(len(endog_values)) if weights is None else np.asarray(weights, dtype=float)
+        self.n_cats = n_cats
+        self._y = endog_values
+        self._x = np.asarray(self.exog, dtype=float)
+
+    def loglikeobs(self, params):
+        return self.weights * ordered_loglikeobs(np.asarray(params, dtype=float), self._x, self._y)
+
+    def score_obs(self, params):
+        return self.weights[:, None] * ordered_score_obs(np.asarray(params, dtype=float), self._x, self._y)
+
+    def score(self, params):
+        return self.score_obs(params).sum(axis=0)
+
+    def fit(self, start_params=None, method="bfgs", maxiter=2000, **kwargs):
+        if start_params is None:
+            start_params = _start(self._y, self.weights, self._x.shape[1], self.n_cats)
+        kwargs.setdefault("gtol", 1e-8)
+        return super().fit(start_params=start_params, method=method, maxiter=maxiter, disp=0, **kwargs)
+
+    def loglike_null(self) -> float:
+        """Weighted log-likelihood of the cut-points-only model (for the pseudo-R²)."""
+        totals = np.bincount(self._y, weights=self.weights, minlength=self.n_cats)
+        shares = totals / totals.sum()
+        return float(np.sum(totals[totals > 0] * np.log(shares[totals > 0])))
+
+
+# --------------------------------------------------------------------------- sample handling
+def estimable_terms(x: pd.DataFrame, y: pd.Series | np.ndarray, min_count: int = 1) -> tuple[list[str], dict]:
+    """Columns of ``x`` that can be estimated in this sample, and why the others cannot.
+
+    A 0/1 column is dropped when it is constant, or when its 1s (or 0s) fall in a single
+    outcome category (it perfectly predicts, so the likelihood has no maximum): the usual
+    fate of the kind dummies in small subsamples. Continuous columns are dropped only when
+    constant. The reasons are returned so that tables can mark those cells."""
+    y = np.asarray(y)
+    keep, dropped = [], {}
+    for column in x.columns:
+        values = x[column].to_numpy(dtype=float)
+        if np.ptp(values) == 0:
+            dropped[column] = "constant in this sample"
+            continue
+        if set(np.unique(values)) <= {0.0, 1.0}:
+            ones = y[values == 1]
+            if len(ones) < min_count or len(np.unique(ones)) == 1:
+                dropped[column] = "perfectly predicts the outcome in this sample"
+                continue
+        keep.append(column)
+    return keep, dropped
+
+
+@dataclass
+class Fitted:
+    """A fitted model in the form the tables and figures need."""
+
+    name: str
+    kind: str  # "ordered", "logit", "binomial"
+    params: pd.Series
+    bse: pd.Series
+    pvalues: pd.Series
+    nobs: int
+    n_clusters: int
+    llf: float
+    llnull: float
+    dropped: dict
+    extra: dict
+
+    @property
+    def pseudo_r2(self) -> float:
+        """McFadden's pseudo-R² (1 - llf / llnull); NaN for the GLM."""
+        return 1 - self.llf / self.llnull if np.isfinite(self.llnull) and self.llnull != 0 else float("nan")
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per term: estimate, clustered SE, z, p, 95% interval."""
+        z = stats.norm.ppf(0.975)
+        out = pd.DataFrame({"estimate": self.params, "se": self.bse, "p": self.pvalues})
+        out["z"] = out["estimate"] / out["se"]
+        out["low"], out["high"] = out["estimate"] - z * out["se"], out["estimate"] + z * out["se"]
+        out.insert(0, "model", self.name)
+        return out.rename_axis("term").reset_index()[["model", "term", "estimate", "se", "z", "p", "low", "high"]]
+
+    def stats(self) -> dict:
+        """N, clusters, log-likelihood, pseudo-R² and anything model-specific."""
+        return {
+            "model": self.name,
+            "nobs": self.nobs,
+            "n_clusters": self.n_clusters,
+            "llf": self.llf,
+            "pseudo_r2": self.pseudo_r2,
+            **self.extra,
+        }
+
+
+def _cluster(groups) -> dict:
+    codes = pd.factorize(pd.Series(groups).to_numpy())[0]
+    return {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
+
+
+def ordered_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted:
+    """Ordered logit with prefecture-clustered SEs: ``OrderedModel`` (BFGS) when unweighted,
+    ``WeightedOrderedLogit`` with weights. Inestimable kind dummies are dropped and named."""
+    y = np.asarray(y, dtype=int)
+    terms, dropped = estimable_terms(x, y)
+    exog = x[terms].astype(float)
+    if weights is None:
+        model = OrderedModel(y, exog, distr="logit")
+        result = model.fit(method="bfgs", disp=0, maxiter=2000, gtol=1e-8, **_cluster(groups))
+        llnull = WeightedOrderedLogit(y, exog).loglike_null()
+    else:
+        model = WeightedOrderedLogit(y, exog, weights=weights)
+        result = model.fit(**_cluster(groups))
+        llnull = model.loglike_null()
+    names = list(exog.columns) + [f"cut_{j}/{j + 1}" for j in range(int(y.max()))]
+    params = pd.Series(np.asarray(result.params), index=names)
+    return Fitted(
+        name=name,
+        kind="ordered",
+        params=params,
+        bse=pd.Series(np.asarray(result.bse), index=names),
+        pvalues=pd.Series(np.asarray(result.pvalues), index=names),
+        nobs=len(y),
+        n_clusters=int(pd.Series(groups).nunique()),
+        llf=float(result.llf),
+        llnull=llnull,
+        dropped=dropped,
+        extra={"converged": bool(result.mle_retvals.get("converged", True))},
+    )
+
+
+def binary_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted:
+    """Logit with a constant and prefecture-clustered SEs (a binomial GLM with variance
+    weights when weighted). Inestimable dummies are dropped and named."""
+    y = np.asarray(y, dtype=float)
+    terms, dropped = estimable_terms(x, y)
+    exog = sm.add_constant(x[terms].astype(float), has_constant="add")
+    if weights is None:
+        result = sm.Logit(y, exog).fit(disp=0, method="newton", maxiter=200, **_cluster(groups))
+        llf, llnull = float(result.llf), float(result.llnull)
+        params, bse, pvalues = result.params, result.bse, result.pvalues
+    else:
+        # A binary logit is the two-category ordered logit with constant = -cut point; the
+        # weighted likelihood and its cluster sandwich are those of WeightedOrderedLogit.
+        model = WeightedOrderedLogit(y.astype(int), x[terms].astype(float), weights=weights)
+        result = model.fit(**_cluster(groups))
+        names = ["const", *terms]
+        sign = np.r_[-1.0, np.ones(len(terms))]
+        order = np.r_[len(terms), np.arange(len(terms))]
+        params = pd.Series(sign * np.asarray(result.params)[order], index=names)
+        bse = pd.Series(np.asarray(result.bse)[order], index=names)
+        pvalues = pd.Series(np.asarray(result.pvalues)[order], index=names)
+        llf, llnull = float(result.llf), model.loglike_null()
+    return Fitted(
+        name=name,
+        kind="logit",
+        params=params,
+        bse=bse,
+        pvalues=pvalues,
+        nobs=len(y),
+        n_clusters=int(pd.Series(groups).nunique()),
+        llf=llf,
+        llnull=llnull,
+        dropped=dropped,
+        extra={},
+    )
+
+
+def policies_glm(name: str, x: pd.DataFrame, successes, trials: int, groups) -> Fitted:
+    """Binomial GLM of the number of policies out of ``trials``, with prefecture-clustered SEs
+    and the overdispersion check: the Pearson dispersion (χ²/df; 1 under the binomial) and its
+    p-value, and the quasi-binomial SEs (binomial SEs times the square root of the dispersion)
+    in ``extra``."""
+    k = np.asarray(successes, dtype=float)
+    terms, dropped = estimable_terms(x, k)
+    exog = sm.add_constant(x[terms].astype(float), has_constant="add")
+    endog = np.column_stack([k, trials - k])
+    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    plain = model.fit()
+    clustered = model.fit(**_cluster(groups))
+    dispersion = float(plain.pearson_chi2 / plain.df_resid)
+    return Fitted(
+        name=name,
+        kind="binomial",
+        params=clustered.params,
+        bse=clustered.bse,
+        pvalues=clustered.pvalues,
+        nobs=len(k),
+        n_clusters=int(pd.Series(groups).nunique()),
+        llf=float(plain.llf),
+        llnull=float(plain.llnull),
+        dropped=dropped,
+        extra={
+            "dispersion": dispersion,
+            "dispersion_p": float(stats.chi2.sf(plain.pearson_chi2, plain.df_resid)),
+            "dispersion_p_under": float(stats.chi2.cdf(plain.pearson_chi2, plain.df_resid)),
+            # statsmodels' scale="X2" rescales binomial counts as proportions; do it by hand.
+            "quasi_bse": (plain.bse * np.sqrt(dispersion)).to_dict(),
+        },
+    )
+
+
+def response_weights(responded, x: pd.DataFrame) -> tuple[np.ndarray, object]:
+    """Inverse-probability weights for respondents from a logit of response on frame
+    covariates (with a constant), normalised to mean 1 among respondents; and the fit."""
+    r = np.asarray(responded, dtype=float)
+    exog = sm.add_constant(x.astype(float), has_constant="add")
+    fit = sm.Logit(r, exog).fit(disp=0, method="newton", maxiter=200)
+    p = np.asarray(fit.predict(exog))
+    w = 1 / p[r == 1]
+    return w / w.mean(), fit
+
+
+# --------------------------------------------------------------------------- effects and curves
+def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete) -> pd.DataFrame:
+    """Average marginal effects on P(y = j) of the ordered logit, one row per term.
+
+    Continuous terms: the derivative averaged over the sample, ``beta_k (f(c_{j-1} - eta) -
+    f(c_j - eta))``. Discrete (0/1) terms: the average of P(j | x, term = 1) - P(j | x, term = 0).
+    Columns ``p0``, ``p1``, ... are percentage points per unit of the term."""
+    b = beta.reindex(x.columns).fillna(0.0).to_numpy()
+    xv = x.to_numpy(dtype=float)
+    eta = xv @ b
+    padded = np.concatenate([[-np.inf], cuts, [np.inf]])
+    dens = np.column_stack([np.where(np.isfinite(c - eta), stats.logistic.pdf(c - eta), 0.0) for c in padded])
+    rows = {}
+    for term in continuous:
+        rows[term] = beta.get(term, 0.0) * (dens[:, :-1] - dens[:, 1:]).mean(axis=0)
+    for term in discrete:
+        on, off = xv.copy(), xv.copy()
+        j = list(x.columns).index(term)
+        on[:, j], off[:, j] = 1.0, 0.0
+        rows[term] = (ordered_probabilities(on, b, cuts) - ordered_probabilities(off, b, cuts)).mean(axis=0)
+    out = pd.DataFrame(rows).T * 100
+    out.columns = [f"p{j}" for j in range(out.shape[1])]
+    return out.rename_axis("term")
+
+
+def predicted_curves(
+    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, vary: str, grid, by: str, by_values: dict
+) -> pd.DataFrame:
+    """Average predicted probabilities over ``grid`` values of ``vary``, with ``by`` set to each
+    of ``by_values`` ({label: value}), the other covariates at their observed values."""
+    b = beta.reindex(x.columns).fillna(0.0).to_numpy()
+    xv = x.to_numpy(dtype=float)
+    iv, ib = list(x.columns).index(vary), list(x.columns).index(by)
+    rows = []
+    for label, value in by_values.items():
+        for g in grid:
+            z = xv.copy()
+            z[:, iv], z[:, ib] = g, value
+            p = ordered_probabilities(z, b, cuts).mean(axis=0)
+            rows.append({"by": label, vary: float(g), **{f"p{j}": float(pj) for j, pj in enumerate(p)}})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- cluster bootstrap
+class FitFailure(RuntimeError):
+    """A bootstrap replicate whose model could not be fitted (counted, not hidden)."""
+
+
+def cluster_resample(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Row indices of a resample that draws whole clusters with replacement."""
+    labels = np.unique(groups)
+    chosen = rng.choice(labels, size=len(labels), replace=True)
+    members = {g: np.flatnonzero(groups == g) for g in labels}
+    return np.concatenate([members[g] for g in chosen])
+
+
+def _replicate(statistic, data, groups, seed_seq) -> tuple[np.ndarray | None, str]:
+    rng = np.random.default_rng(seed_seq)
+    index = cluster_resample(groups, rng)
+    try:
+        with np.errstate(all="ignore"):
+            value = np.asarray(statistic(data.iloc[index].reset_index(drop=True)), dtype=float)
+    except (FitFailure, np.linalg.LinAlgError, ValueError) as error:
+        return None, type(error).__name__ + ": " + str(error).splitlines()[0][:80]
+    if not np.all(np.isfinite(value)):
+        return None, "non-finite statistic"
+    return value, ""
+
+
+@dataclass
+class Bootstrap:
+    """Draws of a statistic over cluster resamples; failed replicates are counted with reasons."""
+
+    draws: np.ndarray  # (successful replicates, statistic length)
+    n_requested: int
+    failures: dict
+
+    @property
+    def n_failed(self) -> int:
+        return int(sum(self.failures.values()))
+
+    def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """Percentile interval of each component."""
+        alpha = (1 - level) / 2
+        return np.quantile(self.draws, alpha, axis=0), np.quantile(self.draws, 1 - alpha, axis=0)
+
+
+def cluster_bootstrap(
+    statistic: Callable[[pd.DataFrame], np.ndarray],
+    data: pd.DataFrame,
+    cluster: str,
+    n_boot: int,
+    seed: int,
+    n_jobs: int = 2,
+) -> Bootstrap:
+    """Pairs cluster bootstrap: resample whole clusters (prefectures) with replacement and
+    recompute ``statistic`` on each resample, on ``n_jobs`` processes. Each replicate has its
+    own seed from ``SeedSequence(seed)``, so the draws do not depend on the number of jobs."""
+    from joblib import Parallel, delayed
+
+    groups = data[cluster].to_numpy()
+    seeds = np.random.SeedSequence(seed).spawn(n_boot)
+    if n_jobs == 1:
+        results = [_replicate(statistic, data, groups, s) for s in seeds]
+    else:
+        results = Parallel(n_jobs=n_jobs, batch_size=max(1, n_boot // (4 * n_jobs)))(
+            delayed(_replicate)(statistic, data, groups, s) for s in seeds
+        )
+    draws = [value for value, _ in results if value is not None]
+    failures: dict[str, int] = {}
+    for value, reason in results:
+        if value is None:
+            failures[reason] = failures.get(reason, 0) + 1
+    width = len(draws[0]) if draws else 0
+    return Bootstrap(draws=np.array(draws).reshape(len(draws), width), n_requested=n_boot, failures=failures)
+
+
+# --------------------------------------------------------------------------- multiple imputation
+def rubin(estimates: np.ndarray, variances: np.ndarray) -> pd.DataFrame:
+    """Combine M completed-data estimates (M x k) and their variances by Rubin's rules:
+    the mean estimate, total variance T = W + (1 + 1/M) B, degrees of freedom
+    (M - 1)(1 + W / ((1 + 1/M) B))^2, and the fraction of missing information."""
+    q = np.asarray(estimates, dtype=float)
+    u = np.asarray(variances, dtype=float)
+    m = q.shape[0]
+    qbar, within, between = q.mean(axis=0), u.mean(axis=0), q.var(axis=0, ddof=1)
+    total = within + (1 + 1 / m) * between
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (1 + 1 / m) * between / within
+        df = np.where(between > 0, (m - 1) * (1 + 1 / r) ** 2, np.inf)
+        fmi = np.where(total > 0, (1 + 1 / m) * between / total, 0.0)
+    se = np.sqrt(total)
+    p = 2 * stats.t.sf(np.abs(qbar / se), df)
+    return pd.DataFrame({"estimate": qbar, "se": se, "df": df, "p": p, "fmi": fmi})

@@ -1,0 +1,168 @@
+"""The model functions on data with known answers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+from translocal import models
+
+
+def simulate_ordered(n=3000, beta=(0.8, -0.5, 0.6), cuts=(-0.5, 1.0), seed=1, clusters=40):
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(
+        {"a": rng.normal(size=n), "b": rng.normal(size=n), "d": (rng.random(n) < 0.3).astype(float)}
+    )
+    eta = x.to_numpy() @ np.array(beta)
+    latent = eta + rng.logistic(size=n)
+    y = np.searchsorted(np.array(cuts), latent)
+    groups = rng.integers(0, clusters, size=n)
+    return x, y, groups
+
+
+def test_analytic_score_matches_numerical_gradient():
+    x, y, _ = simulate_ordered(n=200)
+    theta = np.array([0.3, -0.2, 0.5, -0.4, 0.2])
+    analytic = models.ordered_score_obs(theta, x.to_numpy(), y).sum(axis=0)
+    numeric = optimize.approx_fprime(theta, lambda t: models.ordered_loglikeobs(t, x.to_numpy(), y).sum(), 1e-7)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_weighted_likelihood_with_unit_weights_is_ordered_model():
+    x, y, groups = simulate_ordered()
+    cluster = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    reference = OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=0, maxiter=2000, gtol=1e-8, **cluster)
+    ours = models.WeightedOrderedLogit(y, x, weights=np.ones(len(y))).fit(**cluster)
+    np.testing.assert_allclose(ours.params, reference.params, atol=1e-5)
+    np.testing.assert_allclose(ours.bse, reference.bse, rtol=1e-3)
+    assert ours.llf == pytest.approx(reference.llf, abs=1e-6)
+
+
+def test_integer_weights_equal_replicated_rows():
+    x, y, _ = simulate_ordered(n=400, seed=2)
+    w = np.random.default_rng(3).integers(1, 4, size=len(y))
+    weighted = models.WeightedOrderedLogit(y, x, weights=w).fit()
+    replicated = models.WeightedOrderedLogit(np.repeat(y, w), x.loc[x.index.repeat(w)]).fit()
+    np.testing.assert_allclose(weighted.params, replicated.params, atol=1e-5)
+
+
+def test_ordered_fit_recovers_the_process():
+    x, y, groups = simulate_ordered(n=20000, seed=4)
+    fit = models.ordered_logit("m", x, y, groups)
+    np.testing.assert_allclose(fit.params[["a", "b", "d"]], [0.8, -0.5, 0.6], atol=0.08)
+    assert models.cuts_from_params(fit.params[["cut_0/1", "cut_1/2"]].to_numpy()) == pytest.approx([-0.5, 1.0], abs=0.08)
+    assert 0 < fit.pseudo_r2 < 1 and fit.n_clusters == 40
+    fast = models.fit_ordered_logit(x.to_numpy(), y)
+    np.testing.assert_allclose(fast.beta, fit.params[["a", "b", "d"]], atol=1e-4)
+
+
+def test_perfect_predictors_and_constants_are_dropped_and_named():
+    x = pd.DataFrame({"a": [0.1, 0.5, 0.2, 0.9, 0.3], "rare": [0, 0, 0, 0, 1.0], "flat": [1.0] * 5})
+    y = np.array([0, 1, 0, 1, 1])
+    keep, dropped = models.estimable_terms(x, y)
+    assert keep == ["a"]
+    assert set(dropped) == {"rare", "flat"}
+
+
+def test_ame_of_a_continuous_term_is_the_average_derivative():
+    x, y, _ = simulate_ordered(n=500, seed=5)
+    beta = pd.Series([0.8, -0.5, 0.6], index=x.columns)
+    cuts = np.array([-0.5, 1.0])
+    ame = models.ordered_ame(x, beta, cuts, continuous=["a"], discrete=["d"])
+    h = 1e-6
+    bumped = x.copy()
+    bumped["a"] += h
+    numeric = (
+        models.ordered_probabilities(bumped.to_numpy(), beta.to_numpy(), cuts)
+        - models.ordered_probabilities(x.to_numpy(), beta.to_numpy(), cuts)
+    ).mean(axis=0) / h * 100
+    np.testing.assert_allclose(ame.loc["a"].to_numpy(), numeric, atol=1e-4)
+    assert ame.loc["a"].sum() == pytest.approx(0, abs=1e-9)  # probabilities still sum to one
+    assert ame.loc["d", "p2"] > 0 > ame.loc["d", "p0"]  # a positive coefficient moves mass up
+
+
+def test_predicted_curves_rise_with_a_positive_slope():
+    x, _, _ = simulate_ordered(n=300, seed=6)
+    beta = pd.Series([0.8, -0.5, 0.6], index=x.columns)
+    curves = models.predicted_curves(x, beta, np.array([-0.5, 1.0]), "a", [-1, 0, 1], "b", {"low": -1, "high": 1})
+    high = curves.loc[curves["by"] == "low", "p2"].to_numpy()
+    assert np.all(np.diff(high) > 0)
+    assert np.allclose(curves[["p0", "p1", "p2"]].sum(axis=1), 1)
+    # b has a negative slope: setting it low raises P(2) at every grid point
+    assert np.all(high > curves.loc[curves["by"] == "high", "p2"].to_numpy())
+
+
+def _mean_of_a(sample):
+    if sample["a"].mean() > 10:  # never: the failure path is exercised below
+        raise models.FitFailure("impossible")
+    return np.array([sample["a"].mean()])
+
+
+def _fails_sometimes(sample):
+    if sample["g"].nunique() < 9:
+        raise models.FitFailure("too few clusters")
+    return np.array([sample["a"].mean()])
+
+
+def test_cluster_bootstrap_is_reproducible_across_jobs_and_counts_failures():
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame({"g": np.repeat(np.arange(10), 20), "a": np.repeat(rng.normal(size=10), 20)})
+    one = models.cluster_bootstrap(_mean_of_a, data, "g", n_boot=60, seed=1, n_jobs=1)
+    two = models.cluster_bootstrap(_mean_of_a, data, "g", n_boot=60, seed=1, n_jobs=2)
+    np.testing.assert_array_equal(one.draws, two.draws)
+    # Whole clusters are resampled: the SE of the mean is that of 10 cluster means, not 200 rows.
+    expected = data.groupby("g")["a"].first().std(ddof=0) / np.sqrt(10)
+    assert one.draws.std() == pytest.approx(expected, rel=0.3)
+    failing = models.cluster_bootstrap(_fails_sometimes, data, "g", n_boot=60, seed=1, n_jobs=1)
+    assert failing.n_failed > 0 and len(failing.draws) + failing.n_failed == 60
+    assert list(failing.failures) == ["FitFailure: too few clusters"]
+
+
+def test_rubin_rules_known_answers():
+    # identical imputations: no between variance, the SE is the completed-data SE
+    same = models.rubin(np.array([[1.0], [1.0], [1.0]]), np.array([[0.04], [0.04], [0.04]]))
+    assert same.loc[0, "se"] == pytest.approx(0.2) and same.loc[0, "fmi"] == 0
+    # T = W + (1 + 1/M) B with W = 1, B = var([0, 2]) = 2, M = 2: T = 1 + 1.5 * 2 = 4
+    spread = models.rubin(np.array([[0.0], [2.0]]), np.array([[1.0], [1.0]]))
+    assert spread.loc[0, "estimate"] == 1 and spread.loc[0, "se"] == pytest.approx(2.0)
+    assert spread.loc[0, "fmi"] == pytest.approx(0.75)
+
+
+def test_dispersion_check_tells_binomial_from_beta_binomial():
+    rng = np.random.default_rng(8)
+    n = 1500
+    x = pd.DataFrame({"a": rng.normal(size=n)})
+    p = 1 / (1 + np.exp(-(-0.3 + 0.5 * x["a"].to_numpy())))
+    groups = rng.integers(0, 30, size=n)
+    binomial = rng.binomial(8, p)
+    fit = models.policies_glm("binomial", x, binomial, 8, groups)
+    assert fit.extra["dispersion"] == pytest.approx(1, abs=0.1)
+    assert fit.params["a"] == pytest.approx(0.5, abs=0.06)
+    overdispersed = rng.binomial(8, rng.beta(p * 2, (1 - p) * 2))  # beta-binomial, same mean
+    fit = models.policies_glm("beta-binomial", x, overdispersed, 8, groups)
+    assert fit.extra["dispersion"] > 1.5 and fit.extra["dispersion_p"] < 0.001
+    assert fit.extra["quasi_bse"]["a"] > 1.2 * models.policies_glm("b", x, binomial, 8, groups).extra["quasi_bse"]["a"]
+
+
+def test_response_weights_invert_the_response_probability():
+    rng = np.random.default_rng(9)
+    n = 4000
+    x = pd.DataFrame({"size": rng.normal(size=n)})
+    p = 1 / (1 + np.exp(-(0.3 + 1.0 * x["size"])))
+    responded = (rng.random(n) < p).astype(int)
+    w, fit = models.response_weights(responded, x)
+    assert len(w) == responded.sum() and w.mean() == pytest.approx(1)
+    assert fit.params["size"] == pytest.approx(1.0, abs=0.12)
+    # Weighting respondents recovers the frame mean of the covariate.
+    assert np.average(x["size"][responded == 1], weights=w) == pytest.approx(x["size"].mean(), abs=0.05)
+
+
+def test_weighted_binary_logit_with_unit_weights_is_the_logit():
+    x, y, groups = simulate_ordered(n=800, seed=10)
+    y = (y == 2).astype(int)
+    plain = models.binary_logit("plain", x, y, groups)
+    unit = models.binary_logit("unit", x, y, groups, weights=np.ones(len(y)))
+    np.testing.assert_allclose(plain.params, unit.params, atol=1e-5)
+    np.testing.assert_allclose(plain.bse, unit.bse, rtol=1e-3)  # the same cluster sandwich
+    assert plain.llnull == pytest.approx(unit.llnull) and plain.llf == pytest.approx(unit.llf)
