@@ -51,7 +51,7 @@ def test_ordered_fit_recovers_the_process():
     x, y, groups = simulate_ordered(n=20000, seed=4)
     fit = models.ordered_logit("m", x, y, groups)
     np.testing.assert_allclose(fit.params[["a", "b", "d"]], [0.8, -0.5, 0.6], atol=0.08)
-    assert models.cuts_from_params(fit.params[["cut_0/1", "cut_1/2"]].to_numpy()) == pytest.approx([-0.5, 1.0], abs=0.08)
+    assert fit.params[["cut_0/1", "cut_1/2"]].to_numpy() == pytest.approx([-0.5, 1.0], abs=0.08)
     assert 0 < fit.pseudo_r2 < 1 and fit.n_clusters == 40
     fast = models.fit_ordered_logit(x.to_numpy(), y)
     np.testing.assert_allclose(fast.beta, fit.params[["a", "b", "d"]], atol=1e-4)
@@ -166,3 +166,14 @@ def test_weighted_binary_logit_with_unit_weights_is_the_logit():
     np.testing.assert_allclose(plain.params, unit.params, atol=1e-5)
     np.testing.assert_allclose(plain.bse, unit.bse, rtol=1e-3)  # the same cluster sandwich
     assert plain.llnull == pytest.approx(unit.llnull) and plain.llf == pytest.approx(unit.llf)
+
+
+def test_cut_point_standard_errors_by_the_delta_method_match_simulation():
+    theta = np.array([0.5, -0.3, np.log(1.2)])  # one slope, first cut -0.3, second 0.9
+    cov = np.array([[0.010, 0.002, 0.001], [0.002, 0.020, -0.004], [0.001, -0.004, 0.006]])
+    params, delta = models._cut_points(theta, cov, k=1)
+    assert params == pytest.approx([0.5, -0.3, 0.9])
+    draws = np.random.default_rng(12).multivariate_normal(theta, cov, size=200_000)
+    cuts = np.column_stack([draws[:, 1], draws[:, 1] + np.exp(draws[:, 2])])
+    simulated = np.cov(np.column_stack([draws[:, 0], cuts]).T)
+    np.testing.assert_allclose(delta, simulated, atol=4e-4)

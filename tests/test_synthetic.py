@@ -145,3 +145,37 @@ def test_real_mode_on_a_drop_in_gives_the_same_tables(frame, generated, tmp_path
     a = outcome.assemblage_strength(frame, tables["survey_2019"], tables["agreements"])
     b = outcome.assemblage_strength(frame, reread["survey_2019"], reread["agreements"])
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_monte_carlo_coverage_of_the_weighted_ordered_model(frame, public):
+    """100 replications of the main model as the analysis fits it: new prefecture effects,
+    errors and survey responses each time; non-response weights from a response logit on the
+    covariates; the weighted ordered logit on respondents with prefecture-clustered SEs. The
+    95% t intervals (46 df) of the capacity coefficients cover the ordered-logit truth
+    (``truth['ordered_logit']``, the population-averaged target) 90-99% of the time pooled and
+    at least 85% each (Monte Carlo SE of one coverage ≈ 2.2 points at 100 replications)."""
+    from scipy import stats
+
+    from translocal import models
+
+    x = synthetic.covariates(frame, public)
+    truth = synthetic.truth(x, frame)["ordered_logit"]
+    prefecture = frame["prefecture_code"].to_numpy()
+    respond = synthetic.response_probability(frame)
+    rng = np.random.default_rng(2025)
+    q = stats.t.ppf(0.975, 46)
+    hits = []
+    for _ in range(100):
+        y = synthetic.simulate_strength(x, prefecture, rng)
+        responded = rng.random(len(y)) < respond
+        w, _ = models.response_weights(responded.astype(int), x)
+        keep, _ = models.estimable_terms(x[responded], y[responded])
+        assert set(CAPACITY) <= set(keep)
+        fit = models.ordered_logit("main", x[responded][keep], y[responded], prefecture[responded], weights=w)
+        low, high = fit.params[CAPACITY] - q * fit.bse[CAPACITY], fit.params[CAPACITY] + q * fit.bse[CAPACITY]
+        t = pd.Series(truth)[CAPACITY]
+        hits.append(((low <= t) & (t <= high)).to_numpy())
+    hits = np.array(hits)
+    assert 0.90 <= hits.mean() <= 0.99, f"pooled coverage {hits.mean():.3f}"
+    each = dict(zip(CAPACITY, hits.mean(axis=0).round(3)))
+    assert min(each.values()) >= 0.85, each

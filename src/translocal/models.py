@@ -125,8 +125,11 @@ def fit_ordered_logit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None =
         return -(w[:, None] * ordered_score_obs(theta, x, y)).sum(axis=0)
 
     result = optimize.minimize(negloglik, start, jac=gradient, method="BFGS", options={"gtol": 1e-6, "maxiter": 2000})
+    # BFGS often stops with "precision loss" at the optimum of a likelihood summed over ~1,000
+    # rows; what matters is that the gradient is (numerically) zero there.
+    converged = bool(result.success) or float(np.max(np.abs(gradient(result.x)))) < 1e-3
     return OrderedFit(
-        beta=result.x[:k], cuts=cuts_from_params(result.x[k:]), loglik=-float(result.fun), converged=bool(result.success)
+        beta=result.x[:k], cuts=cuts_from_params(result.x[k:]), loglik=-float(result.fun), converged=converged
     )
 
 
@@ -247,9 +250,23 @@ def _cluster(groups) -> dict:
     return {"cov_type": "cluster", "cov_kwds": {"groups": codes}}
 
 
+def _cut_points(theta: np.ndarray, cov: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Parameters with the cut points themselves in place of (first cut, log increments), and
+    their covariance by the delta method (the Jacobian of ``cuts_from_params``)."""
+    n_cuts = len(theta) - k
+    jac = np.eye(len(theta))
+    for m in range(n_cuts):
+        jac[k + m, k] = 1.0
+        for ell in range(1, m + 1):
+            jac[k + m, k + ell] = np.exp(theta[k + ell])
+    return np.concatenate([theta[:k], cuts_from_params(theta[k:])]), jac @ cov @ jac.T
+
+
 def ordered_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted:
     """Ordered logit with prefecture-clustered SEs: ``OrderedModel`` (BFGS) when unweighted,
-    ``WeightedOrderedLogit`` with weights. Inestimable kind dummies are dropped and named."""
+    ``WeightedOrderedLogit`` with weights. Inestimable kind dummies are dropped and named.
+    The cut points are reported as cut points (not the fitting parameterisation), with
+    delta-method SEs."""
     y = np.asarray(y, dtype=int)
     terms, dropped = estimable_terms(x, y)
     exog = x[terms].astype(float)
@@ -262,13 +279,14 @@ def ordered_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted
         result = model.fit(**_cluster(groups))
         llnull = model.loglike_null()
     names = list(exog.columns) + [f"cut_{j}/{j + 1}" for j in range(int(y.max()))]
-    params = pd.Series(np.asarray(result.params), index=names)
+    params, cov = _cut_points(np.asarray(result.params), np.asarray(result.cov_params()), exog.shape[1])
+    bse = np.sqrt(np.diag(cov))
     return Fitted(
         name=name,
         kind="ordered",
-        params=params,
-        bse=pd.Series(np.asarray(result.bse), index=names),
-        pvalues=pd.Series(np.asarray(result.pvalues), index=names),
+        params=pd.Series(params, index=names),
+        bse=pd.Series(bse, index=names),
+        pvalues=pd.Series(2 * stats.norm.sf(np.abs(params / bse)), index=names),
         nobs=len(y),
         n_clusters=int(pd.Series(groups).nunique()),
         llf=float(result.llf),
@@ -351,9 +369,11 @@ def policies_glm(name: str, x: pd.DataFrame, successes, trials: int, groups) -> 
 
 def response_weights(responded, x: pd.DataFrame) -> tuple[np.ndarray, object]:
     """Inverse-probability weights for respondents from a logit of response on frame
-    covariates (with a constant), normalised to mean 1 among respondents; and the fit."""
+    covariates (with a constant), normalised to mean 1 among respondents; and the fit.
+    Terms that perfectly predict response in this sample are left out (``estimable_terms``)."""
     r = np.asarray(responded, dtype=float)
-    exog = sm.add_constant(x.astype(float), has_constant="add")
+    terms, _ = estimable_terms(x, r)
+    exog = sm.add_constant(x[terms].astype(float), has_constant="add")
     fit = sm.Logit(r, exog).fit(disp=0, method="newton", maxiter=200)
     p = np.asarray(fit.predict(exog))
     w = 1 / p[r == 1]
@@ -361,12 +381,16 @@ def response_weights(responded, x: pd.DataFrame) -> tuple[np.ndarray, object]:
 
 
 # --------------------------------------------------------------------------- effects and curves
-def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete) -> pd.DataFrame:
+def ordered_ame(
+    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete, weights=None
+) -> pd.DataFrame:
     """Average marginal effects on P(y = j) of the ordered logit, one row per term.
 
     Continuous terms: the derivative averaged over the sample, ``beta_k (f(c_{j-1} - eta) -
     f(c_j - eta))``. Discrete (0/1) terms: the average of P(j | x, term = 1) - P(j | x, term = 0).
-    Columns ``p0``, ``p1``, ... are percentage points per unit of the term."""
+    Columns ``p0``, ``p1``, ... are percentage points per unit of the term. With ``weights``
+    the averages are weighted (population-average effects from weighted respondents)."""
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     b = beta.reindex(x.columns).fillna(0.0).to_numpy()
     xv = x.to_numpy(dtype=float)
     eta = xv @ b
@@ -374,22 +398,25 @@ def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, 
     dens = np.column_stack([np.where(np.isfinite(c - eta), stats.logistic.pdf(c - eta), 0.0) for c in padded])
     rows = {}
     for term in continuous:
-        rows[term] = beta.get(term, 0.0) * (dens[:, :-1] - dens[:, 1:]).mean(axis=0)
+        rows[term] = beta.get(term, 0.0) * np.average(dens[:, :-1] - dens[:, 1:], axis=0, weights=w)
     for term in discrete:
         on, off = xv.copy(), xv.copy()
         j = list(x.columns).index(term)
         on[:, j], off[:, j] = 1.0, 0.0
-        rows[term] = (ordered_probabilities(on, b, cuts) - ordered_probabilities(off, b, cuts)).mean(axis=0)
+        change = ordered_probabilities(on, b, cuts) - ordered_probabilities(off, b, cuts)
+        rows[term] = np.average(change, axis=0, weights=w)
     out = pd.DataFrame(rows).T * 100
     out.columns = [f"p{j}" for j in range(out.shape[1])]
     return out.rename_axis("term")
 
 
 def predicted_curves(
-    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, vary: str, grid, by: str, by_values: dict
+    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, vary: str, grid, by: str, by_values: dict, weights=None
 ) -> pd.DataFrame:
     """Average predicted probabilities over ``grid`` values of ``vary``, with ``by`` set to each
-    of ``by_values`` ({label: value}), the other covariates at their observed values."""
+    of ``by_values`` ({label: value}), the other covariates at their observed values
+    (weighted averages with ``weights``)."""
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     b = beta.reindex(x.columns).fillna(0.0).to_numpy()
     xv = x.to_numpy(dtype=float)
     iv, ib = list(x.columns).index(vary), list(x.columns).index(by)
@@ -398,7 +425,7 @@ def predicted_curves(
         for g in grid:
             z = xv.copy()
             z[:, iv], z[:, ib] = g, value
-            p = ordered_probabilities(z, b, cuts).mean(axis=0)
+            p = np.average(ordered_probabilities(z, b, cuts), axis=0, weights=w)
             rows.append({"by": label, vary: float(g), **{f"p{j}": float(pj) for j, pj in enumerate(p)}})
     return pd.DataFrame(rows)
 

@@ -40,11 +40,14 @@ EXECUTED = BUILD / "notebooks"
 VALUES_PARTS = BUILD / "values"
 PAPER = ROOT / "paper"
 FIGURES = PAPER / "figures"
+TABLES = PAPER / "tables"
 VALUES = PAPER / "values.json"
 MANUSCRIPT = PAPER / "manuscript.typ"
 PDF = PAPER / "manuscript.pdf"
 
 MUNICIPALITIES = PROCESSED / "municipalities.gpkg"
+ANALYSIS = PROCESSED / "analysis.gpkg"
+MODELS = PROCESSED / "models"
 
 
 def raw(relative: str) -> Path:

@@ -8,7 +8,8 @@ each time it starts (about 30 ms), because the **data mode** can change without 
 build knows about changing: any file other than the README in ``data/private/`` means the
 author's real files are used (``real``), otherwise synthetic stand-ins (``synthetic``).
 Notebooks marked ``mode_dependent`` get ``data_mode`` as a parameter, read ``real_inputs``
-only in real mode and write ``synthetic_outputs`` only in synthetic mode.
+only in real mode, ``synthetic_inputs`` (such as the truth of the data-generating process)
+and ``synthetic_outputs`` only in synthetic mode.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Notebook:
     parameters: dict = field(default_factory=dict)
     mode_dependent: bool = False
     real_inputs: list[str] = field(default_factory=list)
+    synthetic_inputs: list[str] = field(default_factory=list)
     synthetic_outputs: list[str] = field(default_factory=list)
 
     def for_mode(self, mode: str) -> "Notebook":
@@ -74,7 +76,7 @@ class Notebook:
         return Notebook(
             name=self.name,
             title=self.title,
-            inputs=self.inputs + (self.real_inputs if mode == "real" else []),
+            inputs=self.inputs + (self.real_inputs if mode == "real" else self.synthetic_inputs),
             outputs=self.outputs + (self.synthetic_outputs if mode == "synthetic" else []),
             parameters={**self.parameters, "data_mode": mode},
         )

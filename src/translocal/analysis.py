@@ -1,0 +1,314 @@
+"""The regression analysis: samples, the main models, bootstrap effects and the tables.
+
+The notebooks call these; the model mechanics are in ``models``. The main specification
+(covariates, outcome) is defined once in ``outcome``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import models
+from .outcome import COVARIATES, design_matrix
+
+#: Capacity covariates: the terms the paper's argument is about.
+CAPACITY = ("fiscal_strength", "log_population", "pop_change_2021_22", "foreign_per_100", "log_titp_per_1000")
+
+#: How the tables and figures name each term.
+LABELS = {
+    "fiscal_strength": "Fiscal strength index (FY2018)",
+    "log_population": "Population (log)",
+    "pop_change_2021_22": "Population change 2021–22 (%)",
+    "foreign_per_100": "Foreign residents per 100 residents",
+    "log_titp_per_1000": "TITP trainees per 1,000 (log 1 + x)",
+    "kind_designated_city": "Designated city",
+    "kind_special_ward": "Special ward (Tokyo)",
+    "kind_town": "Town",
+    "kind_village": "Village",
+    "prefecture_exposure": "Prefecture has a formal agreement",
+    "const": "Constant",
+    "cut_0/1": "Cut point 0 | 1",
+    "cut_1/2": "Cut point 1 | 2",
+}
+
+#: The models of Table 2, in column order: name, outcome, sample, weighted.
+MAIN_MODELS = (
+    ("ordered", "Ordered logit", "strength (0/1/2)", "respondents", False),
+    ("ordered_weighted", "Ordered logit, weighted", "strength (0/1/2)", "respondents", True),
+    ("any_ties", "Logit: any ties", "strength ≥ 1", "respondents", True),
+    ("formal_given_ties", "Logit: formal | ties", "strength = 2", "respondents with ties", True),
+    ("formal_all", "Logit: formal agreement", "formal agreement", "all municipalities", False),
+)
+MAIN = "ordered_weighted"
+
+
+def model_data(analysis: pd.DataFrame) -> pd.DataFrame:
+    """One row per municipality: codes, outcome columns and the design covariates."""
+    x = design_matrix(analysis, analysis["prefecture_exposure"])
+    keep = ["code", "prefecture_code", "kind", "responded", "strength", "formal_agreement", "n_policies"]
+    out = pd.concat([analysis[keep].reset_index(drop=True), x.reset_index(drop=True)], axis=1)
+    out["strength"] = out["strength"].astype("Int64")
+    out["n_policies"] = out["n_policies"].astype("Int64")
+    return out
+
+
+def respondents(data: pd.DataFrame) -> pd.DataFrame:
+    """Survey respondents (their strength is observed whatever it is)."""
+    sample = data.loc[data["responded"] == 1].copy()
+    if sample["strength"].isna().any():
+        raise ValueError("a respondent has no strength: the outcome definition and the survey disagree")
+    return sample
+
+
+def weights_for(data: pd.DataFrame) -> tuple[pd.Series, object]:
+    """Non-response weights of the respondents (index = their rows in ``data``) and the
+    response model, a logit of response on the frame covariates."""
+    w, fit = models.response_weights(data["responded"], data[list(COVARIATES)])
+    index = data.index[data["responded"] == 1]
+    return pd.Series(w, index=index, name="weight"), fit
+
+
+def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Series, object]:
+    """The models of Table 2, plus the non-response weights and the response model."""
+    weights, response = weights_for(data)
+    resp = respondents(data)
+    x = resp[list(COVARIATES)]
+    y = resp["strength"].astype(int).to_numpy()
+    groups = resp["prefecture_code"].to_numpy()
+    w = weights.loc[resp.index].to_numpy()
+    with_ties = y >= 1
+    fits = {
+        "ordered": models.ordered_logit("ordered", x, y, groups),
+        "ordered_weighted": models.ordered_logit("ordered_weighted", x, y, groups, weights=w),
+        "any_ties": models.binary_logit("any_ties", x, (y >= 1).astype(int), groups, weights=w),
+        "formal_given_ties": models.binary_logit(
+            "formal_given_ties", x[with_ties], (y[with_ties] == 2).astype(int), groups[with_ties], weights=w[with_ties]
+        ),
+        "formal_all": models.binary_logit(
+            "formal_all", data[list(COVARIATES)], data["formal_agreement"].to_numpy(), data["prefecture_code"]
+        ),
+    }
+    return fits, weights, response
+
+
+def policies_model(data: pd.DataFrame, trials: int) -> models.Fitted:
+    """Binomial GLM of the number of policies (out of ``trials``) among respondents."""
+    resp = respondents(data)
+    return models.policies_glm(
+        "policies", resp[list(COVARIATES)], resp["n_policies"].astype(int), trials, resp["prefecture_code"]
+    )
+
+
+# --------------------------------------------------------------------------- effects
+@dataclass(frozen=True)
+class EffectSpec:
+    """What the bootstrap computes: AMEs of ``continuous`` and ``discrete`` terms on each
+    category, and predicted probabilities over ``grid`` values of fiscal strength with
+    population change set to each of ``by_values``."""
+
+    grid: tuple[float, ...]
+    by_values: dict = field(hash=False)
+    continuous: tuple[str, ...] = CAPACITY
+    discrete: tuple[str, ...] = ("prefecture_exposure",)
+    vary: str = "fiscal_strength"
+    by: str = "pop_change_2021_22"
+
+
+def effect_spec(data: pd.DataFrame, n_grid: int = 25) -> EffectSpec:
+    """Fiscal strength from its 5th to 95th percentile; population change at its 10th
+    percentile (fast decline), median and 90th percentile, all over the whole frame."""
+    low, high = np.quantile(data["fiscal_strength"], [0.05, 0.95])
+    q = np.quantile(data["pop_change_2021_22"], [0.1, 0.5, 0.9])
+    labels = ["fast decline (10th percentile)", "median", "slow decline or growth (90th percentile)"]
+    return EffectSpec(grid=tuple(np.linspace(low, high, n_grid)), by_values=dict(zip(labels, q)))
+
+
+def effects(data: pd.DataFrame, spec: EffectSpec) -> np.ndarray:
+    """The main model's AMEs and predicted-probability curves as one vector: non-response
+    weights re-estimated, weighted ordered logit on respondents, effects averaged with the
+    weights (population-average effects). Used as is and in each bootstrap replicate."""
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    y = resp["strength"].astype(int).to_numpy()
+    if len(np.unique(y)) < 3:
+        raise models.FitFailure("a strength category is empty in this resample")
+    terms, _ = models.estimable_terms(resp[list(COVARIATES)], y)
+    x = resp[terms]
+    w = weights.loc[resp.index].to_numpy()
+    fit = models.fit_ordered_logit(x.to_numpy(float), y, weights=w)
+    if not fit.converged:
+        raise models.FitFailure("the ordered logit did not converge")
+    beta = pd.Series(fit.beta, index=terms)
+    full = resp[list(COVARIATES)]
+    ame = models.ordered_ame(full, beta, fit.cuts, spec.continuous, spec.discrete, weights=w)
+    curves = models.predicted_curves(full, beta, fit.cuts, spec.vary, spec.grid, spec.by, spec.by_values, weights=w)
+    return np.concatenate([ame.to_numpy().ravel(), curves[["p0", "p1", "p2"]].to_numpy().ravel()])
+
+
+def effect_tables(
+    vector: np.ndarray, spec: EffectSpec, boot: models.Bootstrap | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The vector of ``effects`` (and bootstrap intervals) as two tidy tables: AMEs
+    (term, outcome, estimate, low, high) and curves (by, fiscal_strength, outcome, ...).
+    Outcomes: P(strength = 0), P(= 1), P(= 2), and P(≥ 1) for the curves."""
+    terms = list(spec.continuous) + list(spec.discrete)
+    n_ame = 3 * len(terms)
+    low, high = boot.interval() if boot is not None and len(boot.draws) else (vector * np.nan, vector * np.nan)
+
+    def unpack(v):
+        ame = pd.DataFrame(v[:n_ame].reshape(len(terms), 3), index=terms, columns=["p0", "p1", "p2"])
+        curves = v[n_ame:].reshape(len(spec.by_values), len(spec.grid), 3)
+        return ame, curves
+
+    rows = []
+    (ame, _), (ame_lo, _), (ame_hi, _) = unpack(vector), unpack(low), unpack(high)
+    for term in terms:
+        for j in range(3):
+            rows.append(
+                {"term": term, "outcome": f"P(strength = {j})", "estimate": ame.loc[term, f"p{j}"],
+                 "low": ame_lo.loc[term, f"p{j}"], "high": ame_hi.loc[term, f"p{j}"]}
+            )
+    ame_table = pd.DataFrame(rows)
+    curve_rows = []
+    est = unpack(vector)[1]
+    draws = None if boot is None or not len(boot.draws) else np.array([unpack(d)[1] for d in boot.draws])
+    for g, label in enumerate(spec.by_values):
+        for i, value in enumerate(spec.grid):
+            for name, pick in (("P(strength = 2)", [2]), ("P(strength ≥ 1)", [1, 2])):
+                point = est[g, i, pick].sum()
+                if draws is not None:
+                    lo, hi = np.quantile(draws[:, g, i, pick].sum(axis=1), [0.025, 0.975])
+                else:
+                    lo = hi = np.nan
+                curve_rows.append(
+                    {"by": label, spec.vary: value, "outcome": name, "estimate": point, "low": lo, "high": hi}
+                )
+    return ame_table, pd.DataFrame(curve_rows)
+
+
+# --------------------------------------------------------------------------- tables
+def stars(p: float) -> str:
+    """Significance marks used in the tables: * p < .05, ** p < .01, *** p < .001."""
+    if not np.isfinite(p):
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+def regression_table(fits: dict[str, models.Fitted], titles: dict[str, str], digits: int = 2) -> pd.DataFrame:
+    """Publication-style table: each term's coefficient (with marks) above its clustered SE
+    in parentheses; "—" where a term was not estimable in that sample; then N, clusters,
+    log-likelihood and pseudo-R². Columns are the models in ``titles`` order."""
+    order = [t for t in (*COVARIATES, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
+    rows = []
+    for term in order:
+        coef, se = {"term": LABELS.get(term, term), "row": "estimate"}, {"term": "", "row": "se"}
+        for key in titles:
+            f = fits[key]
+            if term in f.params:
+                coef[key] = f"{f.params[term]:.{digits}f}{stars(f.pvalues[term])}".replace("-", "−")
+                se[key] = f"({f.bse[term]:.{digits}f})"
+            else:
+                coef[key] = "—" if term in f.dropped else ""
+                se[key] = ""
+        rows += [coef, se]
+    for label, get in (
+        ("N", lambda f: f"{f.nobs:,}"),
+        ("Prefectures (clusters)", lambda f: f"{f.n_clusters}"),
+        ("Log-likelihood", lambda f: f"{f.llf:,.1f}".replace("-", "−")),
+        ("Pseudo-R² (McFadden)", lambda f: f"{f.pseudo_r2:.3f}" if np.isfinite(f.pseudo_r2) else ""),
+    ):
+        rows.append({"term": label, "row": "statistic", **{k: get(fits[k]) for k in titles}})
+    table = pd.DataFrame(rows)
+    return table.rename(columns=titles)
+
+
+def proportional_odds_check(fits: dict[str, models.Fitted]) -> pd.DataFrame:
+    """The two binary logits' slopes side by side with the ordered model's: under proportional
+    odds they estimate the same slopes. ``z`` is the difference of the two binary slopes over
+    the root sum of their squared SEs (approximate: the samples overlap)."""
+    a, b, o = fits["any_ties"], fits["formal_given_ties"], fits[MAIN]
+    rows = []
+    for term in COVARIATES:
+        if term in a.params and term in b.params:
+            diff = a.params[term] - b.params[term]
+            z = diff / np.hypot(a.bse[term], b.bse[term])
+            rows.append(
+                {"term": term, "ordered": o.params.get(term, np.nan), "any_ties": a.params[term],
+                 "formal_given_ties": b.params[term], "z_difference": z}
+            )
+    return pd.DataFrame(rows)
+
+
+def recovery(fits: dict[str, models.Fitted], truth: dict) -> pd.DataFrame:
+    """Estimates with 95% intervals against the truth of the synthetic data-generating
+    process: the weighted ordered logit against ``truth['ordered_logit']`` and the
+    full-frame formal-agreement logit against ``truth['formal_logit']`` (slopes only)."""
+    rows = []
+    for key, truth_key in ((MAIN, "ordered_logit"), ("formal_all", "formal_logit")):
+        tidy = fits[key].tidy().set_index("term")
+        for term in COVARIATES:
+            if term in tidy.index:
+                t = tidy.loc[term]
+                rows.append(
+                    {"model": key, "term": term, "estimate": t["estimate"], "low": t["low"], "high": t["high"],
+                     "truth": truth[truth_key][term]}
+                )
+    out = pd.DataFrame(rows)
+    out["covered"] = (out["low"] <= out["truth"]) & (out["truth"] <= out["high"])
+    return out
+
+
+def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Table 1: the covariates in the frame, among respondents and non-respondents, as
+    mean (SD), the standardised difference between respondents and non-respondents, and
+    the shares of each kind. ``raw`` holds the untransformed frame columns by code."""
+    merged = data.merge(
+        raw[["code", "population", "titp_per_1000", "titp_censored"]], on="code", how="left", validate="one_to_one"
+    )
+    merged["population_thousands"] = merged["population"] / 1000
+    rows_spec = [
+        ("fiscal_strength", "Fiscal strength index (FY2018)", 2),
+        ("population_thousands", "Population (1,000s, 1 Jan 2022)", 1),
+        ("pop_change_2021_22", "Population change 2021–22 (%)", 2),
+        ("foreign_per_100", "Foreign residents per 100 residents", 2),
+        ("titp_per_1000", "TITP trainees per 1,000 residents (uncensored)", 2),
+        ("prefecture_exposure", "Prefecture has a formal agreement (share)", 2),
+    ]
+    groups = {
+        "All municipalities": merged,
+        "Respondents": merged.loc[merged["responded"] == 1],
+        "Non-respondents": merged.loc[merged["responded"] == 0],
+    }
+    rows = []
+    for column, label, digits in rows_spec:
+        row = {"Variable": label}
+        for name, g in groups.items():
+            v = g[column].astype(float).dropna()
+            row[name] = f"{v.mean():,.{digits}f} ({v.std():,.{digits}f})"
+        r, nr = groups["Respondents"][column].astype(float), groups["Non-respondents"][column].astype(float)
+        sd = np.sqrt((r.var() + nr.var()) / 2)
+        row["Std. difference"] = f"{(r.mean() - nr.mean()) / sd:.2f}".replace("-", "−")
+        rows.append(row)
+    for kind, label in (
+        ("designated_city", "Designated city"), ("special_ward", "Special ward"), ("city", "City"),
+        ("town", "Town"), ("village", "Village"),
+    ):
+        row = {"Variable": f"{label} (%)"}
+        shares = {}
+        for name, g in groups.items():
+            shares[name] = 100 * float((g["kind"] == kind).mean())
+            row[name] = f"{shares[name]:.1f}"
+        p1, p0 = shares["Respondents"] / 100, shares["Non-respondents"] / 100
+        sd = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / 2)
+        row["Std. difference"] = f"{(p1 - p0) / sd:.2f}".replace("-", "−") if sd > 0 else ""
+        rows.append(row)
+    rows.append({"Variable": "N", **{name: f"{len(g):,}" for name, g in groups.items()}, "Std. difference": ""})
+    censored = {name: int(g["titp_censored"].sum()) for name, g in groups.items()}
+    rows.append(
+        {"Variable": "TITP count censored (≤ 10 foreign residents)", **{k: f"{v}" for k, v in censored.items()},
+         "Std. difference": ""}
+    )
+    return pd.DataFrame(rows)
