@@ -1,0 +1,266 @@
+"""The partner-place side of the spatial join: sending-country first-level subdivisions.
+
+The staged layers of the three countries that have one (``data/raw/admin1/``) are read
+through the crosswalk ``data/crosswalks/admin1_partners.csv`` into one table keyed by ISO
+3166-2:
+
+- Viet Nam: geoBoundaries ADM1, keyed by its own ``shapeISO``. The layer draws the Côn Đảo
+  islands as a separate feature with Bà Rịa - Vũng Tàu's code (VN-43); it is dissolved into
+  the province, which governs it.
+- Indonesia: the 38-province layer, keyed by the ``PROVINSI`` name (its ``KODE_PROV`` codes
+  repeat for the provinces split from Papua in 2022). Two polygons (Papua Barat, Maluku)
+  intersect themselves and are repaired.
+- Philippines: the PSGC regions layer, keyed by the PSGC code ``adm1_psgc``, which the layer
+  stores as a number (so regions 01-09 lose the leading zero: Region I is 100000000).
+
+The crosswalk must claim every feature and every crosswalk row must find one; anything else
+is an error naming the file, the feature and the key. ``place_partners`` then gives each
+agreement the subdivision where its partner sits, and accounts for every row it cannot place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from . import paths
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A staged admin-1 layer: its file under the raw folder and the columns used."""
+
+    file: str
+    key: str  # the column the crosswalk's layer_key matches
+    name: str  # the column holding the feature's name (for messages)
+    numeric_key: bool = False  # keys compared as integers (PSGC codes stored as numbers)
+
+
+LAYERS = {
+    "VNM": Layer("geoBoundaries-VNM-ADM1_simplified.geojson", key="shapeISO", name="shapeName"),
+    "IDN": Layer("indonesia-38-provinces.geojson", key="PROVINSI", name="PROVINSI"),
+    "PHL": Layer("philippines-regions-2023.0.001.json", key="adm1_psgc", name="adm1_en", numeric_key=True),
+}
+#: Features drawn apart from the subdivision they belong to: country -> {feature name: key}.
+#: They are dissolved into that subdivision; any other repeated key is an error.
+SEPARATE_PARTS = {"VNM": {"Côn Đảo": "VN-43"}}
+CROSSWALK_COLUMNS = ("iso_3166_2", "country", "layer_key", "name", "capital", "sending_weight")
+CRS = "EPSG:4326"
+RAW_DIR = paths.raw("admin1")
+
+#: Partner types that are national bodies, placed at the capital region of their country.
+NATIONAL_TYPES = ("ministry", "other")
+#: Why an agreement's partner has no place, with what each reason means.
+UNPLACED_REASONS = {
+    "no_layer": "the partner country has no staged admin-1 layer",
+    "unknown_code": "partner_admin1 is not a subdivision of the partner country in the staged layers",
+    "missing_code": "a province, school or broker without partner_admin1",
+}
+
+
+class Admin1Error(ValueError):
+    """The crosswalk and a staged layer do not match one to one; lists every mismatch."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join([f"{len(problems)} problem(s) joining the admin-1 layers:"] + problems))
+
+
+def read_crosswalk(path: Path = paths.PARTNER_PLACES) -> pd.DataFrame:
+    """The partner-place crosswalk, keys as text and ``capital`` as bool (refusing other values)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in CROSSWALK_COLUMNS if c not in table.columns]
+    if missing:
+        raise Admin1Error([f"{path.name}: missing column(s) {', '.join(missing)}"])
+    capital = table["capital"].str.strip().str.lower()
+    problems = [
+        f"{path.name}: row {row.iso_3166_2}: capital must be true or false, not {row.capital!r}"
+        for row in table.loc[~capital.isin(["true", "false"])].itertuples()
+    ]
+    problems += [
+        f"{path.name}: {code} appears {n} times" for code, n in table["iso_3166_2"].value_counts().items() if n > 1
+    ]
+    problems += [
+        f"{path.name}: row {row.iso_3166_2}: no staged layer for country {row.country!r}"
+        for row in table.loc[~table["country"].isin(list(LAYERS))].itertuples()
+    ]
+    if problems:
+        raise Admin1Error(problems)
+    table["capital"] = capital == "true"
+    table["sending_weight"] = pd.to_numeric(table["sending_weight"])
+    return table
+
+
+def _key(value, layer: Layer):
+    text = str(value).strip()
+    return int(text) if layer.numeric_key and text.isdigit() else text
+
+
+def _dissolve_parts(features: gpd.GeoDataFrame, country: str, layer: Layer, file: str) -> tuple:
+    """Merge the features listed in SEPARATE_PARTS into their subdivision; report other repeats."""
+    problems = []
+    parts = SEPARATE_PARTS.get(country, {})
+    is_part = features[layer.name].isin(list(parts))
+    for name, key in parts.items():
+        found = features.loc[features[layer.name] == name, "join_key"].tolist()
+        if found != [key]:
+            problems.append(f"{file}: expected one feature {name!r} with {layer.key} {key!r}, found {found}")
+    for key, group in features.loc[~is_part].groupby("join_key"):
+        if len(group) > 1:
+            names = ", ".join(repr(n) for n in group[layer.name])
+            problems.append(f"{file}: features {names} share {layer.key} {key!r}")
+    if problems or not is_part.any():
+        return features, problems
+    whole = features.loc[~is_part].copy()
+    for _, part in features.loc[is_part].iterrows():
+        target = whole.index[whole["join_key"] == part["join_key"]]
+        if target.empty:
+            return features, [
+                f"{file}: feature {part[layer.name]!r} belongs to {part['join_key']!r}, which has no feature"
+            ]
+        whole.loc[target, "geometry"] = shapely.union(whole.loc[target[0], "geometry"], part.geometry)
+    return whole, []
+
+
+def _polygonal(geometry):
+    """A valid (multi)polygon: repairs self-intersections and drops slivers of other types."""
+    if geometry.is_valid:
+        return geometry
+    repaired = shapely.make_valid(geometry)
+    polygons = [g for g in shapely.get_parts(repaired) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polygons)
+
+
+def read_admin1(raw_dir: Path = RAW_DIR, crosswalk_path: Path = paths.PARTNER_PLACES) -> gpd.GeoDataFrame:
+    """One row per first-level subdivision of VNM, IDN and PHL: ``iso_3166_2, country,
+    name, capital, geometry`` (EPSG:4326), sorted by country and code.
+
+    Raises ``Admin1Error`` listing every crosswalk row that finds no feature, every feature
+    no row claims, and every key shared by two features.
+    """
+    crosswalk = read_crosswalk(crosswalk_path)
+    problems, frames = [], []
+    for country, layer in LAYERS.items():
+        file = f"{raw_dir.name}/{layer.file}"
+        features = gpd.read_file(raw_dir / layer.file)
+        features = features.set_crs(CRS) if features.crs is None else features.to_crs(CRS)
+        features["join_key"] = [_key(v, layer) for v in features[layer.key]]
+        features, found = _dissolve_parts(features, country, layer, file)
+        problems += found
+        rows = crosswalk.loc[crosswalk["country"] == country].copy()
+        rows["join_key"] = [_key(v, layer) for v in rows["layer_key"]]
+        keys = set(features["join_key"])
+        problems += [
+            f"{crosswalk_path.name}: row {r.iso_3166_2} (layer_key {r.layer_key!r}) finds no feature "
+            f"with {layer.key} {r.join_key!r} in {file}"
+            for r in rows.loc[~rows["join_key"].isin(keys)].itertuples()
+        ]
+        problems += [
+            f"{file}: feature {f[layer.name]!r} ({layer.key} {f['join_key']!r}) is claimed by no row of {crosswalk_path.name}"
+            for _, f in features.loc[~features["join_key"].isin(set(rows["join_key"]))].iterrows()
+        ]
+        joined = rows.merge(features[["join_key", "geometry"]], on="join_key", how="inner")
+        frames.append(joined[["iso_3166_2", "country", "name", "capital", "geometry"]])
+    if problems:
+        raise Admin1Error(problems)
+    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=CRS)
+    out["geometry"] = out.geometry.map(_polygonal)
+    return out.sort_values(["country", "iso_3166_2"]).reset_index(drop=True)
+
+
+def representative_points(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A point for each subdivision, for drawing flow lines: the centroid of its largest
+    part, or a point surely inside that part where the centroid falls outside it (a crescent
+    or a bay). Computed in the UTM zone of each subdivision (metres), returned in EPSG:4326;
+    the largest part keeps a province's point on its mainland, not between its islands."""
+    points = []
+    for geometry in admin1.to_crs(CRS).geometry:
+        one = gpd.GeoSeries([geometry], crs=CRS)
+        utm = one.estimate_utm_crs()
+        projected = one.to_crs(utm).iloc[0]
+        largest = max(shapely.get_parts(projected), key=lambda part: part.area)
+        point = largest.centroid if largest.contains(largest.centroid) else largest.point_on_surface()
+        points.append(gpd.GeoSeries([point], crs=utm).to_crs(CRS).iloc[0])
+    columns = [c for c in ("iso_3166_2", "country", "name", "capital") if c in admin1.columns]
+    return gpd.GeoDataFrame(admin1[columns].copy(), geometry=points, crs=CRS)
+
+
+@dataclass(frozen=True)
+class PlacementReport:
+    """Where every agreement row went: placed by its own code, at the capital, or unplaced."""
+
+    rows_in: int
+    placed_own_code: int
+    placed_capital: int
+    unplaced: dict[str, int]  # by reason, every reason of UNPLACED_REASONS listed
+
+    def __post_init__(self):
+        accounted = self.placed_own_code + self.placed_capital + sum(self.unplaced.values())
+        if accounted != self.rows_in:
+            raise RuntimeError(f"placement lost rows: {self.rows_in} in, {accounted} accounted for")
+
+    def as_series(self) -> pd.Series:
+        return pd.Series(
+            {
+                "rows in": self.rows_in,
+                "placed by own code": self.placed_own_code,
+                "placed at the capital region": self.placed_capital,
+                **{f"unplaced: {UNPLACED_REASONS[r]}": n for r, n in self.unplaced.items()},
+            },
+            name="agreements",
+        )
+
+
+def place_partners(agreements: pd.DataFrame, admin1: pd.DataFrame) -> tuple[pd.DataFrame, PlacementReport]:
+    """Each agreement's partner place (ISO 3166-2), for every row of ``agreements``.
+
+    Needs ``partner_country``, ``partner_type`` and ``partner_admin1`` (blank or missing
+    where the partner is not a place), as in the codebook, the synthetic list and
+    ``data/public_agreements.csv``. A partner is placed at its own ``partner_admin1`` when
+    that is a subdivision of its country in ``admin1``; ministries and other national bodies
+    without one at their country's capital region. Returns the rows with ``place_iso_3166_2``,
+    ``placed_by`` (``own_code`` / ``capital``) and ``unplaced_reason`` (a key of
+    ``UNPLACED_REASONS``) added, and the report that accounts for every row.
+    """
+    places = admin1[["iso_3166_2", "country"]].set_index("iso_3166_2")["country"]
+    capitals = admin1.loc[admin1["capital"].astype(bool)].set_index("country")["iso_3166_2"]
+    if not capitals.index.is_unique:
+        raise ValueError("admin1 has more than one capital region for a country")
+    staged = set(places)
+
+    country = agreements["partner_country"].astype(str).str.strip().str.upper()
+    kind = agreements["partner_type"].astype(str).str.strip().str.lower()
+    code = agreements["partner_admin1"].fillna("").astype(str).str.strip().str.upper()
+
+    own = code.ne("") & code.map(places).eq(country)
+    capital = code.eq("") & kind.isin(NATIONAL_TYPES) & country.isin(capitals.index)
+    no_layer = ~own & ~capital & ~country.isin(staged)
+    unknown = ~own & ~capital & ~no_layer & code.ne("")
+    missing = ~own & ~capital & ~no_layer & code.eq("")
+
+    placed = agreements.copy()
+    placed["place_iso_3166_2"] = pd.Series(pd.NA, index=placed.index, dtype="string")
+    placed.loc[own, "place_iso_3166_2"] = code[own]
+    placed.loc[capital, "place_iso_3166_2"] = country[capital].map(capitals)
+    placed["placed_by"] = pd.Series(pd.NA, index=placed.index, dtype="string")
+    placed.loc[own, "placed_by"] = "own_code"
+    placed.loc[capital, "placed_by"] = "capital"
+    placed["unplaced_reason"] = pd.Series(pd.NA, index=placed.index, dtype="string")
+    for reason, rows in (("no_layer", no_layer), ("unknown_code", unknown), ("missing_code", missing)):
+        placed.loc[rows, "unplaced_reason"] = reason
+
+    report = PlacementReport(
+        rows_in=len(agreements),
+        placed_own_code=int(own.sum()),
+        placed_capital=int(capital.sum()),
+        unplaced={
+            "no_layer": int(no_layer.sum()),
+            "unknown_code": int(unknown.sum()),
+            "missing_code": int(missing.sum()),
+        },
+    )
+    return placed, report
