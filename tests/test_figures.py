@@ -35,3 +35,20 @@ def test_synthetic_figures_are_marked_and_real_ones_not():
     assert real.texts == []
     with pytest.raises(ValueError):
         mark_synthetic(real, "fake")
+
+
+def test_categorical_choropleth_refuses_values_without_a_colour():
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+    from shapely.geometry import box
+
+    from translocal import figures
+
+    gdf = gpd.GeoDataFrame({"c": ["a", "b", None]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    fig, ax = plt.subplots()
+    handles = figures.categorical_choropleth(ax, gdf, "c", {"a": ("red", "A"), "b": ("blue", "B"), "<NA>": ("grey", "?")})
+    assert [h.get_label() for h in handles] == ["A", "B", "?"]
+    assert len(ax.collections) == 3
+    with pytest.raises(ValueError, match="values without a colour: \\['b'\\]"):
+        figures.categorical_choropleth(ax, gdf, "c", {"a": ("red", "A"), "<NA>": ("grey", "?")})
+    plt.close(fig)

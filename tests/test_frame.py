@@ -59,3 +59,15 @@ def test_check_frame_names_what_is_wrong(tables):
 
 def test_designated_cities_are_the_codes_the_ward_layer_splits():
     assert fr.designated_city_codes({"01100", "14130", "01202"}, {"01101", "14131", "01202"}) == {"01100", "14130"}
+
+
+def test_repair_keeps_only_polygon_parts():
+    import geopandas as gpd
+    from shapely.geometry import GeometryCollection, LineString, Polygon
+
+    from translocal.sources import polygonal
+
+    square = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    mixed = GeometryCollection([square, LineString([(2, 2), (3, 3)])])
+    repaired = polygonal(gpd.GeoSeries([mixed, square], crs="EPSG:4326"))
+    assert list(repaired.geom_type) == ["Polygon", "Polygon"] and repaired.iloc[0].equals(square)

@@ -177,3 +177,21 @@ def test_cut_point_standard_errors_by_the_delta_method_match_simulation():
     cuts = np.column_stack([draws[:, 1], draws[:, 1] + np.exp(draws[:, 2])])
     simulated = np.cov(np.column_stack([draws[:, 0], cuts]).T)
     np.testing.assert_allclose(delta, simulated, atol=4e-4)
+
+
+def test_titp_imputation_stays_within_the_censoring_bounds():
+    from translocal import analysis
+
+    data = pd.DataFrame(
+        {
+            "titp_censored": [True, True, False],
+            "foreign_residents": [3, 40, 500],
+            "population": [1000, 2000, 50000],
+            "log_titp_per_1000": [0.0, 0.0, 1.5],
+        }
+    )
+    draws = np.array([analysis.impute_titp(data, np.random.default_rng(s))["log_titp_per_1000"] for s in range(300)])
+    trainees = np.round(np.expm1(draws[:, :2]) * data["population"].to_numpy()[:2] / 1000)
+    assert set(np.unique(trainees[:, 0])) == {0, 1, 2, 3}  # at most the 3 foreign residents
+    assert trainees[:, 1].max() == 10 and trainees[:, 1].min() == 0  # at most the cap of 10
+    assert np.all(draws[:, 2] == 1.5)  # published counts untouched

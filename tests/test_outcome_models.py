@@ -126,3 +126,12 @@ def test_summary_numbers_all_have_descriptions(tiny):
     frame = frame.assign(kind=["city", "city", "town", "special_ward", "city"])
     result = outcome.assemblage_strength(frame, survey, agreements)
     assert set(outcome.summary(result, frame, agreements)) == set(outcome.SUMMARY_DESCRIPTIONS)
+
+
+def test_pre2020_exposure_counts_only_agreements_signed_before_the_window(tiny):
+    _, _, agreements = tiny
+    public = pd.DataFrame(
+        {"jp_level": ["prefecture"], "jp_code": ["13"], "signed_on": pd.to_datetime(["2021-11-23"]), "formal": [True]}
+    )
+    assert outcome.prefecture_exposure(agreements, public) == {"20", "13"}
+    assert outcome.prefecture_exposure(agreements, public, by="2019-12-31") == {"20"}

@@ -45,10 +45,34 @@ MAIN_MODELS = (
 MAIN = "ordered_weighted"
 
 
-def model_data(analysis: pd.DataFrame) -> pd.DataFrame:
-    """One row per municipality: codes, outcome columns and the design covariates."""
-    x = design_matrix(analysis, analysis["prefecture_exposure"])
+def join_outcome(
+    municipalities: pd.DataFrame, assemblage: pd.DataFrame, pushed: pd.DataFrame, exposed_pre2020: set[str]
+) -> tuple[pd.DataFrame, list]:
+    """The frame with the outcome (``assemblage``), the pushed-down outcome of the robustness
+    check (``pushed``: ``assemblage_strength(..., push_down=True)``) and the pre-2020 exposure.
+    One to one on ``code``; returns the joined table and the join reports (every frame row
+    must match every outcome row: both come from the same frame)."""
+    from .frame import account_join
+
+    outcome_columns = assemblage.drop(columns=["prefecture_code"])
+    joined, report = account_join(municipalities, outcome_columns, "assemblage (02)", set())
+    pushed_columns = pushed[["code", "strength", "formal_agreement"]].rename(
+        columns={"strength": "strength_pushdown", "formal_agreement": "formal_pushdown"}
+    )
+    joined, report_pushed = account_join(joined, pushed_columns, "assemblage, pushed down", set())
+    for r in (report, report_pushed):
+        if r.frame_unmatched or r.table_unmatched:
+            raise ValueError(f"{r.table}: {len(r.frame_unmatched)} frame rows unmatched, {r.table_unmatched} extra")
+    joined["prefecture_exposure_pre2020"] = joined["prefecture_code"].isin(exposed_pre2020).astype(int)
+    return joined, [report, report_pushed]
+
+
+def model_data(analysis: pd.DataFrame, exposure: str = "prefecture_exposure") -> pd.DataFrame:
+    """One row per municipality: codes, outcome columns and the design covariates (with
+    ``exposure`` as the prefecture-exposure column, e.g. the pre-2020 definition)."""
+    x = design_matrix(analysis, analysis[exposure])
     keep = ["code", "prefecture_code", "kind", "responded", "strength", "formal_agreement", "n_policies"]
+    keep += [c for c in ("population", "foreign_residents", "titp_censored") if c in analysis.columns]
     out = pd.concat([analysis[keep].reset_index(drop=True), x.reset_index(drop=True)], axis=1)
     out["strength"] = out["strength"].astype("Int64")
     out["n_policies"] = out["n_policies"].astype("Int64")
@@ -94,12 +118,65 @@ def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Se
     return fits, weights, response
 
 
+def main_fit(name: str, data: pd.DataFrame) -> models.Fitted:
+    """The main model alone (weighted ordered logit on respondents, weights re-estimated on
+    ``data``), for the robustness variants."""
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    return models.ordered_logit(
+        name, resp[list(COVARIATES)], resp["strength"].astype(int).to_numpy(), resp["prefecture_code"].to_numpy(),
+        weights=weights.loc[resp.index].to_numpy(),
+    )
+
+
+#: The columns of the robustness table, in order.
+ROBUSTNESS = {
+    "main": "Main model",
+    "no_large": "Without designated cities and special wards",
+    "pushed": "Prefectural agreements pushed down",
+    "pre2020": "Prefecture exposure before 2020",
+    "titp_mi": "Censored TITP counts imputed",
+}
+
+
+def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[str, models.Fitted]:
+    """The main model and its robustness variants (``ROBUSTNESS``) from the analysis table."""
+    data = model_data(table)
+    large = data["kind"].isin(["designated_city", "special_ward"])
+    pushed = data.assign(
+        strength=table["strength_pushdown"].astype("Int64").to_numpy(),
+        formal_agreement=table["formal_pushdown"].to_numpy(),
+    )
+    rng = np.random.default_rng(seed)
+    imputed = [main_fit("titp_mi", impute_titp(data, rng)) for _ in range(n_imputations)]
+    return {
+        "main": main_fit("main", data),
+        "no_large": main_fit("no_large", data.loc[~large].reset_index(drop=True)),
+        "pushed": main_fit("pushed", pushed),
+        "pre2020": main_fit("pre2020", model_data(table, exposure="prefecture_exposure_pre2020")),
+        "titp_mi": pooled_fit("titp_mi", imputed),
+    }
+
+
 def policies_model(data: pd.DataFrame, trials: int) -> models.Fitted:
     """Binomial GLM of the number of policies (out of ``trials``) among respondents."""
     resp = respondents(data)
     return models.policies_glm(
         "policies", resp[list(COVARIATES)], resp["n_policies"].astype(int), trials, resp["prefecture_code"]
     )
+
+
+def impute_titp(data: pd.DataFrame, rng: np.random.Generator, cap: int = 10) -> pd.DataFrame:
+    """One imputation of the censored TITP counts: where the published table suppresses the
+    count (municipalities with at most ``cap`` foreign residents), draw the number of trainees
+    uniformly from 0..min(cap, foreign residents) and recompute log(1 + per 1,000)."""
+    out = data.copy()
+    censored = out["titp_censored"].astype(bool).to_numpy()
+    upper = np.minimum(cap, out.loc[censored, "foreign_residents"].to_numpy(int))
+    trainees = rng.integers(0, upper + 1)
+    per_1000 = trainees / out.loc[censored, "population"].to_numpy(float) * 1000
+    out.loc[censored, "log_titp_per_1000"] = np.log1p(per_1000)
+    return out
 
 
 # --------------------------------------------------------------------------- effects
@@ -217,12 +294,35 @@ def regression_table(fits: dict[str, models.Fitted], titles: dict[str, str], dig
     for label, get in (
         ("N", lambda f: f"{f.nobs:,}"),
         ("Prefectures (clusters)", lambda f: f"{f.n_clusters}"),
-        ("Log-likelihood", lambda f: f"{f.llf:,.1f}".replace("-", "−")),
+        ("Log-likelihood", lambda f: f"{f.llf:,.1f}".replace("-", "−") if np.isfinite(f.llf) else ""),
         ("Pseudo-R² (McFadden)", lambda f: f"{f.pseudo_r2:.3f}" if np.isfinite(f.pseudo_r2) else ""),
     ):
         rows.append({"term": label, "row": "statistic", **{k: get(fits[k]) for k in titles}})
     table = pd.DataFrame(rows)
     return table.rename(columns=titles)
+
+
+def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:
+    """Combine fits of the same model on M imputed data sets by Rubin's rules (``models.rubin``);
+    the log-likelihood is left undefined (NaN)."""
+    terms = list(fits[0].params.index)
+    combined = models.rubin(
+        np.array([f.params[terms].to_numpy() for f in fits]), np.array([f.bse[terms].to_numpy() ** 2 for f in fits])
+    )
+    combined.index = terms
+    return models.Fitted(
+        name=name,
+        kind=fits[0].kind,
+        params=combined["estimate"],
+        bse=combined["se"],
+        pvalues=combined["p"],
+        nobs=fits[0].nobs,
+        n_clusters=fits[0].n_clusters,
+        llf=float("nan"),
+        llnull=float("nan"),
+        dropped=fits[0].dropped,
+        extra={"imputations": len(fits), "max_fmi": float(combined["fmi"].max())},
+    )
 
 
 def proportional_odds_check(fits: dict[str, models.Fitted]) -> pd.DataFrame:
@@ -265,9 +365,8 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     """Table 1: the covariates in the frame, among respondents and non-respondents, as
     mean (SD), the standardised difference between respondents and non-respondents, and
     the shares of each kind. ``raw`` holds the untransformed frame columns by code."""
-    merged = data.merge(
-        raw[["code", "population", "titp_per_1000", "titp_censored"]], on="code", how="left", validate="one_to_one"
-    )
+    extra = [c for c in ("population", "titp_per_1000", "titp_censored") if c not in data.columns]
+    merged = data.merge(raw[["code", *extra]], on="code", how="left", validate="one_to_one")
     merged["population_thousands"] = merged["population"] / 1000
     rows_spec = [
         ("fiscal_strength", "Fiscal strength index (FY2018)", 2),
@@ -312,3 +411,48 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
          "Std. difference": ""}
     )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- partner links
+def origin_points(municipalities) -> pd.DataFrame:
+    """A point for each municipality (``jp_level`` municipality, by code) and each prefecture
+    (by 2-digit code, from the dissolved municipalities), for drawing links: a point surely
+    inside the polygon, computed in the map projection. Columns jp_level, jp_code, lon, lat."""
+    import geopandas as gpd
+
+    from .frame import AREA_CRS
+
+    projected = municipalities[["code", "prefecture_code", "geometry"]].to_crs(AREA_CRS)
+    prefectures = projected.dissolve("prefecture_code").reset_index()
+    rows = []
+    for level, frame_, key in (("municipality", projected, "code"), ("prefecture", prefectures, "prefecture_code")):
+        points = gpd.GeoSeries(frame_.geometry.representative_point(), crs=AREA_CRS).to_crs("EPSG:4326")
+        rows.append(pd.DataFrame({"jp_level": level, "jp_code": frame_[key].to_numpy(), "lon": points.x, "lat": points.y}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def agreement_links(placed: pd.DataFrame, origins: pd.DataFrame, destinations, source: str) -> pd.DataFrame:
+    """One row per agreement with its Japanese origin and partner destination coordinates.
+
+    ``placed`` comes from ``admin1.place_partners``; ``destinations`` from
+    ``admin1.representative_points``. Rows without a local Japanese origin (national-level
+    agreements) or without a placed partner keep missing coordinates: they are counted, not
+    dropped."""
+    links = placed.copy()
+    links.insert(0, "dataset", source)
+    links["jp_code"] = links["jp_code"].astype("string")
+    links["prefecture_code"] = links["jp_code"].str.slice(0, 2).where(links["jp_level"].isin(["municipality", "prefecture"]))
+    links = links.merge(
+        origins.rename(columns={"lon": "origin_lon", "lat": "origin_lat"}), on=["jp_level", "jp_code"], how="left",
+        validate="many_to_one",
+    )
+    dest = pd.DataFrame(
+        {"place_iso_3166_2": destinations["iso_3166_2"].to_numpy(), "place_name": destinations["name"].to_numpy(),
+         "dest_lon": destinations.geometry.x.to_numpy(), "dest_lat": destinations.geometry.y.to_numpy()}
+    )
+    links = links.merge(dest, on="place_iso_3166_2", how="left", validate="many_to_one")
+    local = links["jp_level"].isin(["municipality", "prefecture"])
+    if links.loc[local, "origin_lon"].isna().any():
+        missing = links.loc[local & links["origin_lon"].isna(), "jp_code"].tolist()
+        raise ValueError(f"{source}: agreements whose Japanese party is not in the frame: {missing[:10]}")
+    return links

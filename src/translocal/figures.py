@@ -151,6 +151,25 @@ def classed_choropleth(
     return handles
 
 
+def categorical_choropleth(ax: plt.Axes, gdf, column: str, categories: dict) -> list[Patch]:
+    """Draw ``gdf`` coloured by the categories of ``column`` (rasterized fills).
+
+    ``categories`` maps each value to ``(colour, label)``, in legend order; a value of the
+    column that is not among them is an error (nothing silently drawn blank). Returns one
+    legend handle per category, with its count in this panel's data appended by the caller
+    if wanted."""
+    values = gdf[column].astype("string").fillna("<NA>")
+    keys = {str(k): v for k, v in categories.items()}
+    unknown = sorted(set(values) - set(keys))
+    if unknown:
+        raise ValueError(f"{column}: values without a colour: {unknown}")
+    for key, (colour, _) in keys.items():
+        rows = (values == key).to_numpy()
+        if rows.any():
+            gdf.loc[rows].plot(ax=ax, color=colour, linewidth=0, rasterized=True)
+    return [Patch(facecolor=c, edgecolor="0.6", linewidth=0.3, label=lab) for c, lab in keys.values()]
+
+
 #: Map panels: the main islands, and insets at the same scale for Okinawa Prefecture and the
 #: Ogasawara Islands (小笠原村, code 13421), which would otherwise stretch the map.
 OKINAWA = "沖縄県"
@@ -213,6 +232,19 @@ def japan_map(gdf, draw, crs: str, figsize=(7.0, 7.4)):
     return fig, main, handles
 
 
+def set_extent(ax: plt.Axes, lonlat_box: tuple[float, float, float, float], crs: str) -> None:
+    """Show the longitude/latitude box ``(west, south, east, north)`` on axes drawn in ``crs``,
+    at equal aspect, without ticks or axis labels (as maps are)."""
+    window = _window(lonlat_box, crs)
+    ax.set_xlim(window[0], window[2])
+    ax.set_ylim(window[1], window[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
 def _window(lonlat_box: tuple[float, float, float, float], crs: str) -> np.ndarray:
     """Bounds, in ``crs``, of a longitude/latitude box."""
     return gpd.GeoSeries([box(*lonlat_box)], crs="EPSG:4326").to_crs(crs).total_bounds
@@ -226,11 +258,12 @@ def source_note(fig: plt.Figure, text: str) -> None:
 SYNTHETIC_LABEL = "SYNTHETIC DATA — illustration only, not the study's results"
 
 
-def mark_synthetic(fig: plt.Figure, data_mode: str) -> None:
+def mark_synthetic(fig: plt.Figure, data_mode: str, caption_x: float = 0.01) -> None:
     """In synthetic mode, stamp the figure visibly: a diagonal watermark and a caption line.
 
     Every figure drawn from a private layer calls this, so no synthetic result can pass for
-    a real one, in the paper or anywhere a figure is copied to.
+    a real one, in the paper or anywhere a figure is copied to. ``caption_x`` moves the caption
+    line along the top edge (maps of Japan put it right of the Okinawa inset, ``MAP_CAPTION_X``).
     """
     if data_mode == "real":
         return
@@ -249,4 +282,8 @@ def mark_synthetic(fig: plt.Figure, data_mode: str) -> None:
         weight="bold",
         zorder=100,
     )
-    fig.text(0.01, 0.995, SYNTHETIC_LABEL, ha="left", va="top", fontsize=7, color="#c0392b", weight="bold")
+    fig.text(caption_x, 0.995, SYNTHETIC_LABEL, ha="left", va="top", fontsize=7, color="#c0392b", weight="bold")
+
+
+#: Where ``mark_synthetic`` puts its caption on a ``japan_map`` figure: clear of the insets.
+MAP_CAPTION_X = 0.52

@@ -181,6 +181,8 @@ def check_frame(frame: pd.DataFrame) -> dict[str, int]:
         problems.append("TITP counts missing without the censoring flag")
     if not frame.geometry.is_valid.all():
         problems.append("invalid geometries")
+    if not frame.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        problems.append(f"non-polygonal geometries: {sorted(frame.loc[~frame.geom_type.isin(['Polygon', 'MultiPolygon']), 'code'])}")
     if list(frame.columns) != list(COLUMNS):
         problems.append(f"columns differ from the codebook (frame.COLUMNS): {list(frame.columns)}")
     if problems:

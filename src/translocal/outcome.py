@@ -54,13 +54,16 @@ def in_window(dates: pd.Series) -> pd.Series:
     return (dates >= start) & (dates <= end)
 
 
-def prefecture_exposure(agreements: pd.DataFrame, public: pd.DataFrame | None = None) -> set[str]:
-    """Prefecture codes whose government has a formal agreement signed by the end of the window.
+def prefecture_exposure(
+    agreements: pd.DataFrame, public: pd.DataFrame | None = None, by: str | None = None
+) -> set[str]:
+    """Prefecture codes whose government has a formal agreement signed by the end of the window
+    (or by the date ``by``, e.g. ``"2019-12-31"`` for the pre-2020 robustness definition).
 
     ``agreements`` is the (real or synthetic) agreement list; ``public`` the documented public
     agreements (``data/public_agreements.csv``), whose prefecture rows count too.
     """
-    end = pd.Timestamp(WINDOW[1])
+    end = pd.Timestamp(by or WINDOW[1])
     rows = [agreements.loc[(agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool)]]
     if public is not None:
         rows.append(public.loc[(public["jp_level"] == "prefecture") & public["formal"].astype(bool)])

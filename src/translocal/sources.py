@@ -117,6 +117,20 @@ def _is_code_like(value: object) -> bool:
     return text.isdigit() and len(text) in (5, 6)
 
 
+def polygonal(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Only the polygon parts of each geometry: repairing a polygon can leave a stray line
+    or point beside it in a GeometryCollection (広島市 does), which spatial tools refuse."""
+    import shapely
+
+    def keep(geom):
+        if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
+            return geom
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+        return shapely.union_all(parts) if parts else None
+
+    return geometries.map(keep).set_crs(geometries.crs, allow_override=True)
+
+
 def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """MLIT N03 municipal polygons (TopoJSON, WGS84) keyed by 5-digit code.
 
@@ -131,7 +145,7 @@ def read_boundaries(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
             "prefecture": raw["N03_001"].astype("string"),
             "name_ja": name.astype("string"),
         },
-        geometry=raw.geometry.make_valid(),
+        geometry=polygonal(raw.geometry.make_valid()),
         crs=raw.crs,
     )
     no_code = out["code"].isna()
