@@ -39,7 +39,7 @@ MAIN_MODELS = (
     ("ordered", "Ordered logit", "strength (0/1/2)", "respondents", False),
     ("ordered_weighted", "Ordered logit, weighted", "strength (0/1/2)", "respondents", True),
     ("any_ties", "Logit: any ties", "strength ≥ 1", "respondents", True),
-    ("formal_given_ties", "Logit: formal | ties", "strength = 2", "respondents with ties", True),
+    ("formal_given_ties", "Logit: formal given ties", "strength = 2", "respondents with ties", True),
     ("formal_all", "Logit: formal agreement", "formal agreement", "all municipalities", False),
 )
 MAIN = "ordered_weighted"
@@ -299,7 +299,7 @@ def regression_table(fits: dict[str, models.Fitted], titles: dict[str, str], dig
     ):
         rows.append({"term": label, "row": "statistic", **{k: get(fits[k]) for k in titles}})
     table = pd.DataFrame(rows)
-    return table.rename(columns=titles)
+    return table.rename(columns={**titles, "term": ""})
 
 
 def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:

@@ -77,6 +77,9 @@ def merge(parts: list[Path], target: Path = paths.VALUES) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parts = [Path(p) for p in (argv if argv is not None else sys.argv[1:])]
+    if not parts:
+        print("values: name the notebooks' value files (build/values/*.json); `make` does", file=sys.stderr)
+        return 2
     try:
         merged = merge(parts)
     except DuplicateValueError as err:
