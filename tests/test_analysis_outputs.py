@@ -59,7 +59,7 @@ def test_weights_give_every_municipality_a_neighbour():
 def test_tables_have_the_models_and_statistics():
     table2 = pd.read_csv(paths.TABLES / "table2_models.csv")
     assert [title for _, title, *_ in analysis.MAIN_MODELS] == list(table2.columns[2:])
-    stats = table2.set_index("term").loc[["N", "Prefectures (clusters)", "Log-likelihood", "Pseudo-R² (McFadden)"]]
+    stats = table2.set_index(table2.columns[0]).loc[["N", "Prefectures (clusters)", "Log-likelihood", "Pseudo-R² (McFadden)"]]
     assert stats.notna().all().all()
     table3 = pd.read_csv(paths.TABLES / "table3_robustness.csv")
     assert list(table3.columns[2:]) == list(analysis.ROBUSTNESS.values())
