@@ -46,7 +46,9 @@ def test_every_agreement_row_is_placed_or_counted():
     assert links.loc[local, ["origin_lon", "origin_lat"]].notna().all().all()
     # destinations lie in Southeast Asia, origins in Japan
     assert links.loc[placed, "dest_lon"].between(94, 142).all() and links.loc[placed, "dest_lat"].between(-12, 24).all()
-    assert links.loc[local, "origin_lon"].between(122, 154).all() and links.loc[local, "origin_lat"].between(20, 46).all()
+    assert (
+        links.loc[local, "origin_lon"].between(122, 154).all() and links.loc[local, "origin_lat"].between(20, 46).all()
+    )
 
 
 def test_weights_give_every_municipality_a_neighbour():
@@ -59,15 +61,19 @@ def test_weights_give_every_municipality_a_neighbour():
 def test_tables_have_the_models_and_statistics():
     table2 = pd.read_csv(paths.TABLES / "table2_models.csv")
     assert [title for _, title, *_ in analysis.MAIN_MODELS] == list(table2.columns[2:])
-    stats = table2.set_index(table2.columns[0]).loc[["N", "Prefectures (clusters)", "Log-likelihood", "Pseudo-R² (McFadden)"]]
+    stats = table2.set_index(table2.columns[0]).loc[
+        ["N", "Prefectures (clusters)", "Log-likelihood", "Pseudo-R² (McFadden)"]
+    ]
     assert stats.notna().all().all()
     table3 = pd.read_csv(paths.TABLES / "table3_robustness.csv")
     assert list(table3.columns[2:]) == list(analysis.ROBUSTNESS.values())
     table1 = pd.read_csv(paths.TABLES / "table1_covariates.csv")
     n = table1.set_index("Variable").loc["N"]
-    assert int(n["All municipalities"].replace(",", "")) == int(n["Respondents"].replace(",", "")) + int(
-        n["Non-respondents"].replace(",", "")
-    ) == 1741
+    assert (
+        int(n["All municipalities"].replace(",", ""))
+        == int(n["Respondents"].replace(",", "")) + int(n["Non-respondents"].replace(",", ""))
+        == 1741
+    )
 
 
 def test_bootstrap_effects_have_intervals_around_the_estimates():

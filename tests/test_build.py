@@ -140,7 +140,7 @@ def test_the_paper_compiles_to_the_same_bytes(tmp_path):
 
 def _make(*args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
-    return subprocess.run(["make", *args], cwd=paths.ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(["make", *args], cwd=paths.ROOT, env=env, capture_output=True, text=True, check=False)
 
 
 def test_nothing_is_left_to_do_after_the_build():
@@ -151,7 +151,9 @@ def test_nothing_is_left_to_do_after_the_build():
 def test_the_build_leaves_the_working_tree_clean():
     if not (paths.ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert status == "", f"the build changed or created tracked/untracked files:\n{status}"
 
 

@@ -46,7 +46,9 @@ def test_categorical_choropleth_refuses_values_without_a_colour():
 
     gdf = gpd.GeoDataFrame({"c": ["a", "b", None]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
     fig, ax = plt.subplots()
-    handles = figures.categorical_choropleth(ax, gdf, "c", {"a": ("red", "A"), "b": ("blue", "B"), "<NA>": ("grey", "?")})
+    handles = figures.categorical_choropleth(
+        ax, gdf, "c", {"a": ("red", "A"), "b": ("blue", "B"), "<NA>": ("grey", "?")}
+    )
     assert [h.get_label() for h in handles] == ["A", "B", "?"]
     assert len(ax.collections) == 3
     with pytest.raises(ValueError, match="values without a colour: \\['b'\\]"):

@@ -11,9 +11,7 @@ from translocal import models
 
 def simulate_ordered(n=3000, beta=(0.8, -0.5, 0.6), cuts=(-0.5, 1.0), seed=1, clusters=40):
     rng = np.random.default_rng(seed)
-    x = pd.DataFrame(
-        {"a": rng.normal(size=n), "b": rng.normal(size=n), "d": (rng.random(n) < 0.3).astype(float)}
-    )
+    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "d": (rng.random(n) < 0.3).astype(float)})
     eta = x.to_numpy() @ np.array(beta)
     latent = eta + rng.logistic(size=n)
     y = np.searchsorted(np.array(cuts), latent)
@@ -66,7 +64,7 @@ def test_perfect_predictors_and_constants_are_dropped_and_named():
 
 
 def test_ame_of_a_continuous_term_is_the_average_derivative():
-    x, y, _ = simulate_ordered(n=500, seed=5)
+    x, _, _ = simulate_ordered(n=500, seed=5)
     beta = pd.Series([0.8, -0.5, 0.6], index=x.columns)
     cuts = np.array([-0.5, 1.0])
     ame = models.ordered_ame(x, beta, cuts, continuous=["a"], discrete=["d"])
@@ -74,9 +72,13 @@ def test_ame_of_a_continuous_term_is_the_average_derivative():
     bumped = x.copy()
     bumped["a"] += h
     numeric = (
-        models.ordered_probabilities(bumped.to_numpy(), beta.to_numpy(), cuts)
-        - models.ordered_probabilities(x.to_numpy(), beta.to_numpy(), cuts)
-    ).mean(axis=0) / h * 100
+        (
+            models.ordered_probabilities(bumped.to_numpy(), beta.to_numpy(), cuts)
+            - models.ordered_probabilities(x.to_numpy(), beta.to_numpy(), cuts)
+        ).mean(axis=0)
+        / h
+        * 100
+    )
     np.testing.assert_allclose(ame.loc["a"].to_numpy(), numeric, atol=1e-4)
     assert ame.loc["a"].sum() == pytest.approx(0, abs=1e-9)  # probabilities still sum to one
     assert ame.loc["d", "p2"] > 0 > ame.loc["d", "p0"]  # a positive coefficient moves mass up

@@ -20,10 +20,9 @@ def test_unchanged_bytes_keep_the_old_file_and_its_time(tmp_path):
 def test_failed_writer_leaves_previous_output_and_no_temp_file(tmp_path):
     target = tmp_path / "f.txt"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with outputs.atomic_output(target) as tmp:
-            tmp.write_text("half")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), outputs.atomic_output(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
 

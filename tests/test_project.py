@@ -11,7 +11,7 @@ from translocal import manifest, metadata, paths, pipeline
 
 def test_pipeline_declares_existing_notebooks_with_distinct_outputs():
     notebooks = pipeline.load()
-    assert [nb.name for nb in notebooks][0] == "01_frame"
+    assert notebooks[0].name == "01_frame"
     rules = pipeline.makefile(notebooks, pipeline.raw_files())
     assert "build/notebooks/01_frame.ipynb build/values/01_frame.json data/processed/municipalities.gpkg" in rules
     assert "$(PY) -m translocal.run 01_frame" in rules
@@ -33,7 +33,9 @@ def test_pipeline_inputs_are_provided_by_something(mode):
     """Each declared input is a public raw file, a tracked file, a validated private table
     (real mode) or an output of an earlier notebook."""
     raw = set(pipeline.raw_files())
-    tracked = set(subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True).stdout.split())
+    tracked = set(
+        subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout.split()
+    )
     validated = set(pipeline.VALIDATED) if mode == "real" else set()
     produced = set()
     for nb in pipeline.load(mode=mode):
@@ -110,9 +112,11 @@ def test_lock_pins_every_direct_dependency():
 
 def test_private_data_cannot_be_committed_by_accident():
     probe = paths.PRIVATE / "survey_2019.csv"
-    ignored = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=paths.ROOT)
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(probe)], cwd=paths.ROOT, check=False)
     assert ignored.returncode == 0, "data/private/ files are not git-ignored"
-    readme = subprocess.run(["git", "check-ignore", "-q", str(paths.PRIVATE / "README.md")], cwd=paths.ROOT)
+    readme = subprocess.run(
+        ["git", "check-ignore", "-q", str(paths.PRIVATE / "README.md")], cwd=paths.ROOT, check=False
+    )
     assert readme.returncode == 1
 
 
@@ -131,5 +135,5 @@ def test_run_checks_that_a_notebook_wrote_exactly_what_it_declares():
 
 def test_makefile_installs_the_uv_the_lock_pins():
     makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
-    version = re.search(r"^UV_VERSION := (\S+)$", makefile, re.M).group(1)
+    version = re.search(r"^UV_VERSION := (\S+)$", makefile, re.MULTILINE).group(1)
     assert f"uv=={version}" in metadata.locked_versions()

@@ -80,7 +80,7 @@ def test_expected_shares_of_the_process_meet_the_targets(generated):
 
 
 def test_truth_file_holds_population_averaged_values(generated):
-    gen, folder, _ = generated
+    _, folder, _ = generated
     truth = json.loads((folder / "truth.json").read_text())
     for c in CAPACITY:
         conditional = synthetic.BETA[c]

@@ -68,7 +68,7 @@ def fetch(f: mf.PublicFile, raw_dir: Path = paths.RAW, mirror: Path | None = Non
     try:
         if mirror is not None:
             copy = _copy_from(mirror)
-            downloader = lambda url, out, p: copy(url, out, p, relative=f.path)  # noqa: E731
+            downloader = lambda url, out, p: copy(url, out, p, relative=f.path)
         else:
             downloader = None
         pooch.retrieve(

@@ -124,7 +124,10 @@ def main_fit(name: str, data: pd.DataFrame) -> models.Fitted:
     weights, _ = weights_for(data)
     resp = respondents(data)
     return models.ordered_logit(
-        name, resp[list(COVARIATES)], resp["strength"].astype(int).to_numpy(), resp["prefecture_code"].to_numpy(),
+        name,
+        resp[list(COVARIATES)],
+        resp["strength"].astype(int).to_numpy(),
+        resp["prefecture_code"].to_numpy(),
         weights=weights.loc[resp.index].to_numpy(),
     )
 
@@ -245,8 +248,13 @@ def effect_tables(
     for term in terms:
         for j in range(3):
             rows.append(
-                {"term": term, "outcome": f"P(strength = {j})", "estimate": ame.loc[term, f"p{j}"],
-                 "low": ame_lo.loc[term, f"p{j}"], "high": ame_hi.loc[term, f"p{j}"]}
+                {
+                    "term": term,
+                    "outcome": f"P(strength = {j})",
+                    "estimate": ame.loc[term, f"p{j}"],
+                    "low": ame_lo.loc[term, f"p{j}"],
+                    "high": ame_hi.loc[term, f"p{j}"],
+                }
             )
     ame_table = pd.DataFrame(rows)
     curve_rows = []
@@ -336,8 +344,13 @@ def proportional_odds_check(fits: dict[str, models.Fitted]) -> pd.DataFrame:
             diff = a.params[term] - b.params[term]
             z = diff / np.hypot(a.bse[term], b.bse[term])
             rows.append(
-                {"term": term, "ordered": o.params.get(term, np.nan), "any_ties": a.params[term],
-                 "formal_given_ties": b.params[term], "z_difference": z}
+                {
+                    "term": term,
+                    "ordered": o.params.get(term, np.nan),
+                    "any_ties": a.params[term],
+                    "formal_given_ties": b.params[term],
+                    "z_difference": z,
+                }
             )
     return pd.DataFrame(rows)
 
@@ -353,8 +366,14 @@ def recovery(fits: dict[str, models.Fitted], truth: dict) -> pd.DataFrame:
             if term in tidy.index:
                 t = tidy.loc[term]
                 rows.append(
-                    {"model": key, "term": term, "estimate": t["estimate"], "low": t["low"], "high": t["high"],
-                     "truth": truth[truth_key][term]}
+                    {
+                        "model": key,
+                        "term": term,
+                        "estimate": t["estimate"],
+                        "low": t["low"],
+                        "high": t["high"],
+                        "truth": truth[truth_key][term],
+                    }
                 )
     out = pd.DataFrame(rows)
     out["covered"] = (out["low"] <= out["truth"]) & (out["truth"] <= out["high"])
@@ -392,8 +411,11 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
         row["Std. difference"] = f"{(r.mean() - nr.mean()) / sd:.2f}".replace("-", "−")
         rows.append(row)
     for kind, label in (
-        ("designated_city", "Designated city"), ("special_ward", "Special ward"), ("city", "City"),
-        ("town", "Town"), ("village", "Village"),
+        ("designated_city", "Designated city"),
+        ("special_ward", "Special ward"),
+        ("city", "City"),
+        ("town", "Town"),
+        ("village", "Village"),
     ):
         row = {"Variable": f"{label} (%)"}
         shares = {}
@@ -407,8 +429,11 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     rows.append({"Variable": "N", **{name: f"{len(g):,}" for name, g in groups.items()}, "Std. difference": ""})
     censored = {name: int(g["titp_censored"].sum()) for name, g in groups.items()}
     rows.append(
-        {"Variable": "TITP count censored (≤ 10 foreign residents)", **{k: f"{v}" for k, v in censored.items()},
-         "Std. difference": ""}
+        {
+            "Variable": "TITP count censored (≤ 10 foreign residents)",
+            **{k: f"{v}" for k, v in censored.items()},
+            "Std. difference": "",
+        }
     )
     return pd.DataFrame(rows)
 
@@ -427,7 +452,9 @@ def origin_points(municipalities) -> pd.DataFrame:
     rows = []
     for level, frame_, key in (("municipality", projected, "code"), ("prefecture", prefectures, "prefecture_code")):
         points = gpd.GeoSeries(frame_.geometry.representative_point(), crs=AREA_CRS).to_crs("EPSG:4326")
-        rows.append(pd.DataFrame({"jp_level": level, "jp_code": frame_[key].to_numpy(), "lon": points.x, "lat": points.y}))
+        rows.append(
+            pd.DataFrame({"jp_level": level, "jp_code": frame_[key].to_numpy(), "lon": points.x, "lat": points.y})
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -441,14 +468,22 @@ def agreement_links(placed: pd.DataFrame, origins: pd.DataFrame, destinations, s
     links = placed.copy()
     links.insert(0, "dataset", source)
     links["jp_code"] = links["jp_code"].astype("string")
-    links["prefecture_code"] = links["jp_code"].str.slice(0, 2).where(links["jp_level"].isin(["municipality", "prefecture"]))
+    links["prefecture_code"] = (
+        links["jp_code"].str.slice(0, 2).where(links["jp_level"].isin(["municipality", "prefecture"]))
+    )
     links = links.merge(
-        origins.rename(columns={"lon": "origin_lon", "lat": "origin_lat"}), on=["jp_level", "jp_code"], how="left",
+        origins.rename(columns={"lon": "origin_lon", "lat": "origin_lat"}),
+        on=["jp_level", "jp_code"],
+        how="left",
         validate="many_to_one",
     )
     dest = pd.DataFrame(
-        {"place_iso_3166_2": destinations["iso_3166_2"].to_numpy(), "place_name": destinations["name"].to_numpy(),
-         "dest_lon": destinations.geometry.x.to_numpy(), "dest_lat": destinations.geometry.y.to_numpy()}
+        {
+            "place_iso_3166_2": destinations["iso_3166_2"].to_numpy(),
+            "place_name": destinations["name"].to_numpy(),
+            "dest_lon": destinations.geometry.x.to_numpy(),
+            "dest_lat": destinations.geometry.y.to_numpy(),
+        }
     )
     links = links.merge(dest, on="place_iso_3166_2", how="left", validate="many_to_one")
     local = links["jp_level"].isin(["municipality", "prefecture"])

@@ -9,6 +9,7 @@ bytes change.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def class_labels(breaks: list[float], unit: str = "") -> list[str]:
 
     Intervals include their upper bound, so every label is unambiguous."""
     labels = [f"0{unit}"]
-    for low, high in zip(breaks[:-1], breaks[1:]):
+    for low, high in itertools.pairwise(breaks):
         labels.append(f"> {_fmt(low)} to {_fmt(high)}{unit}")
     labels.append(f"> {_fmt(breaks[-1])}{unit}")
     return labels

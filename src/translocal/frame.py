@@ -182,7 +182,9 @@ def check_frame(frame: pd.DataFrame) -> dict[str, int]:
     if not frame.geometry.is_valid.all():
         problems.append("invalid geometries")
     if not frame.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        problems.append(f"non-polygonal geometries: {sorted(frame.loc[~frame.geom_type.isin(['Polygon', 'MultiPolygon']), 'code'])}")
+        problems.append(
+            f"non-polygonal geometries: {sorted(frame.loc[~frame.geom_type.isin(['Polygon', 'MultiPolygon']), 'code'])}"
+        )
     if list(frame.columns) != list(COLUMNS):
         problems.append(f"columns differ from the codebook (frame.COLUMNS): {list(frame.columns)}")
     if problems:
@@ -219,8 +221,8 @@ __all__ = [
     "JoinReport",
     "account_join",
     "build_frame",
-    "check_frame",
     "censoring_summary",
+    "check_frame",
     "classify_code",
     "codebook",
     "designated_city_codes",

@@ -116,7 +116,7 @@ def sources_block() -> str:
 
 
 def _replace_between(text: str, start: str, end: str, block: str, what: str) -> str:
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(text):
         raise ValueError(f"README.md has no {what} markers")
     return pattern.sub(lambda _: block, text)

@@ -18,8 +18,8 @@ the logarithms of the increments, so the cut points stay ordered during optimisa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -94,7 +94,9 @@ def ordered_score_obs(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.nda
 def _start(y: np.ndarray, w: np.ndarray, k: int, n_cats: int) -> np.ndarray:
     shares = np.bincount(y, weights=w, minlength=n_cats).cumsum()[:-1] / w.sum()
     logits = special.logit(np.clip(shares, 1e-6, 1 - 1e-6))
-    return np.concatenate([np.zeros(k), params_from_cuts(np.maximum.accumulate(logits + np.arange(len(logits)) * 1e-3))])
+    return np.concatenate(
+        [np.zeros(k), params_from_cuts(np.maximum.accumulate(logits + np.arange(len(logits)) * 1e-3))]
+    )
 
 
 @dataclass(frozen=True)
@@ -389,9 +391,7 @@ def response_weights(responded, x: pd.DataFrame) -> tuple[np.ndarray, object]:
 
 
 # --------------------------------------------------------------------------- effects and curves
-def ordered_ame(
-    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete, weights=None
-) -> pd.DataFrame:
+def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete, weights=None) -> pd.DataFrame:
     """Average marginal effects on P(y = j) of the ordered logit, one row per term.
 
     Continuous terms: the derivative averaged over the sample, ``beta_k (f(c_{j-1} - eta) -

@@ -18,7 +18,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-
 WRITE_LOG_ENV = "TRANSLOCAL_WRITE_LOG"
 
 

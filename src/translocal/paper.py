@@ -17,8 +17,8 @@ from pathlib import Path
 import typst
 
 from . import metadata, outputs, paths, pipeline
-from .manifest import sources_of
 from .figures import japanese_font_file
+from .manifest import sources_of
 
 #: Fixed creation time (1 Jan 2020) so the same sources give the same PDF bytes.
 TIMESTAMP = 1577836800

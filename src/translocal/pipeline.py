@@ -69,7 +69,7 @@ class Notebook:
     synthetic_inputs: list[str] = field(default_factory=list)
     synthetic_outputs: list[str] = field(default_factory=list)
 
-    def for_mode(self, mode: str) -> "Notebook":
+    def for_mode(self, mode: str) -> Notebook:
         """This notebook with inputs, outputs and parameters resolved for a data mode."""
         if not self.mode_dependent:
             return self

@@ -61,7 +61,9 @@ def ame_plot(ax: plt.Axes, ame: pd.DataFrame, outcome: str = "P(strength = 2)", 
     ax.axvline(0, color="0.6", linewidth=0.8, zorder=0)
     ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=POINT, markersize=4, capsize=0, linewidth=1.2)
     ax.set_yticks(y, [LABELS[t] for t in terms])
-    ax.set_xlabel(f"change in {outcome}, percentage points per unit (exposure: yes vs no),\n95% prefecture cluster-bootstrap interval")
+    ax.set_xlabel(
+        f"change in {outcome}, percentage points per unit (exposure: yes vs no),\n95% prefecture cluster-bootstrap interval"
+    )
     ax.grid(axis="x", color="0.9", linewidth=0.6)
 
 
@@ -88,13 +90,37 @@ def recovery_plot(ax: plt.Axes, recovery: pd.DataFrame, model: str, title: str) 
     est, low, high, truth = (rows.loc[terms, c].to_numpy(float) for c in ("estimate", "low", "high", "truth"))
     covered = rows.loc[terms, "covered"].astype(bool).to_numpy()
     ax.axvline(0, color="0.75", linewidth=0.8, zorder=0)
-    ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=POINT, markersize=3.5, linewidth=1.1,
-                label="estimate, 95% interval")
-    ax.scatter(truth[covered], y[covered], marker="D", facecolor="none", edgecolor="#1a9641", s=30, zorder=3,
-               label="truth, inside the interval")
+    ax.errorbar(
+        est,
+        y,
+        xerr=[est - low, high - est],
+        fmt="o",
+        color=POINT,
+        markersize=3.5,
+        linewidth=1.1,
+        label="estimate, 95% interval",
+    )
+    ax.scatter(
+        truth[covered],
+        y[covered],
+        marker="D",
+        facecolor="none",
+        edgecolor="#1a9641",
+        s=30,
+        zorder=3,
+        label="truth, inside the interval",
+    )
     if (~covered).any():
-        ax.scatter(truth[~covered], y[~covered], marker="D", facecolor="none", edgecolor="#d7191c", s=30, zorder=3,
-                   label="truth, outside the interval")
+        ax.scatter(
+            truth[~covered],
+            y[~covered],
+            marker="D",
+            facecolor="none",
+            edgecolor="#d7191c",
+            s=30,
+            zorder=3,
+            label="truth, outside the interval",
+        )
     ax.set_yticks(y, [LABELS[t] for t in terms])
     ax.set_title(title, loc="left")
     ax.set_xlabel("coefficient (log-odds)")
@@ -124,13 +150,20 @@ def flow_counts(links: pd.DataFrame) -> pd.DataFrame:
     prefectures) with placed partners, counted by origin prefecture, destination subdivision
     and formality, with the mean origin and destination coordinates."""
     local = links.loc[
-        links["in_window"].astype(bool) & links["jp_level"].isin(["municipality", "prefecture"]) & links["dest_lon"].notna()
+        links["in_window"].astype(bool)
+        & links["jp_level"].isin(["municipality", "prefecture"])
+        & links["dest_lon"].notna()
     ]
     keys = ["prefecture_code", "place_iso_3166_2", "formal"]
     return (
         local.groupby(keys)
-        .agg(n=("agreement_id", "size"), origin_lon=("origin_lon", "mean"), origin_lat=("origin_lat", "mean"),
-             dest_lon=("dest_lon", "first"), dest_lat=("dest_lat", "first"))
+        .agg(
+            n=("agreement_id", "size"),
+            origin_lon=("origin_lon", "mean"),
+            origin_lat=("origin_lat", "mean"),
+            dest_lon=("dest_lon", "first"),
+            dest_lat=("dest_lat", "first"),
+        )
         .reset_index()
         .sort_values(keys)
     )
@@ -165,9 +198,18 @@ def flow_map(ax: plt.Axes, japan, admin1, links: pd.DataFrame) -> list:
         a, b = project(part["origin_lon"], part["origin_lat"]), project(part["dest_lon"], part["dest_lat"])
         for p0, p1, n in zip(a, b, part["n"]):
             line = _bezier(p0, p1)
-            ax.plot(line[:, 0], line[:, 1], color=LINK_COLOURS[formal], alpha=0.4, linewidth=0.3 + 2.0 * n / top,
-                    solid_capstyle="round", zorder=3)
-    public = links.loc[(links["dataset"] == "documented public") & links["origin_lon"].notna() & links["dest_lon"].notna()]
+            ax.plot(
+                line[:, 0],
+                line[:, 1],
+                color=LINK_COLOURS[formal],
+                alpha=0.4,
+                linewidth=0.3 + 2.0 * n / top,
+                solid_capstyle="round",
+                zorder=3,
+            )
+    public = links.loc[
+        (links["dataset"] == "documented public") & links["origin_lon"].notna() & links["dest_lon"].notna()
+    ]
     if len(public):
         a, b = project(public["origin_lon"], public["origin_lat"]), project(public["dest_lon"], public["dest_lat"])
         for p0, p1 in zip(a, b):
@@ -175,8 +217,16 @@ def flow_map(ax: plt.Axes, japan, admin1, links: pd.DataFrame) -> list:
             ax.plot(line[:, 0], line[:, 1], color="black", linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
     for country, name in COUNTRY_NAMES.items():
         centre = admin.loc[admin["country"] == country].dissolve().representative_point().iloc[0]
-        ax.text(centre.x, centre.y, name, fontsize=8, ha="center", color="0.15", zorder=5,
-                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+        ax.text(
+            centre.x,
+            centre.y,
+            name,
+            fontsize=8,
+            ha="center",
+            color="0.15",
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+        )
     box = gpd.GeoSeries(gpd.points_from_xy(FLOW_EXTENT[::2], FLOW_EXTENT[1::2]), crs="EPSG:4326").to_crs(FLOW_CRS)
     ax.set_xlim(box.x.min(), box.x.max())
     ax.set_ylim(box.y.min(), box.y.max())
@@ -208,7 +258,8 @@ def japan_sent(ax: plt.Axes, japan, links: pd.DataFrame, linewidth: float = 0.3)
     """Japan's prefectures (index = prefecture code) shaded by the agreements 2020–2023 that
     their municipalities and prefectural government signed (agreement list)."""
     listed = links.loc[
-        (links["dataset"] != "documented public") & links["in_window"].astype(bool)
+        (links["dataset"] != "documented public")
+        & links["in_window"].astype(bool)
         & links["jp_level"].isin(["municipality", "prefecture"])
     ]
     sent = listed.groupby("prefecture_code").size()
@@ -223,13 +274,25 @@ def timeline(ax: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-3
     listed["signed_on"] = pd.to_datetime(listed["signed_on"])
     edges = pd.date_range(start, "2025-01-01", freq="6MS")
     listed["bin"] = pd.cut(listed["signed_on"], edges, right=False, labels=edges[:-1])
-    table = listed.groupby(["bin", "formal"], observed=False).size().unstack(fill_value=0).reindex(columns=[True, False], fill_value=0)
+    table = (
+        listed.groupby(["bin", "formal"], observed=False)
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=[True, False], fill_value=0)
+    )
     width = pd.Timedelta(days=160)
     left = pd.to_datetime(table.index.astype(str)) + pd.Timedelta(days=10)
     ax.axvspan(pd.Timestamp(window[0]), pd.Timestamp(window[1]), color="#f7f7f7", zorder=0)
     ax.bar(left, table[True], width=width, align="edge", color=LINK_COLOURS[True], label="formal (agreement list)")
-    ax.bar(left, table[False], width=width, align="edge", bottom=table[True], color=LINK_COLOURS[False],
-           label="informal (agreement list)")
+    ax.bar(
+        left,
+        table[False],
+        width=width,
+        align="edge",
+        bottom=table[True],
+        color=LINK_COLOURS[False],
+        label="informal (agreement list)",
+    )
     top = float((table[True] + table[False]).max() or 1)
     public = links.loc[links["dataset"] == "documented public"].copy()
     public["signed_on"] = pd.to_datetime(public["signed_on"])
@@ -241,9 +304,22 @@ def timeline(ax: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-3
     for level, (marker, label, height) in markers.items():
         rows = public.loc[public["jp_level"] == level]
         if len(rows):
-            ax.scatter(rows["signed_on"], np.full(len(rows), top * height), marker=marker, color="black", s=22,
-                       label=f"documented public agreement: {label}", zorder=4)
-    ax.text(pd.Timestamp(window[0]) + pd.Timedelta(days=30), top * 1.36, "outcome window 2020–2023", fontsize=7, color="0.35")
+            ax.scatter(
+                rows["signed_on"],
+                np.full(len(rows), top * height),
+                marker=marker,
+                color="black",
+                s=22,
+                label=f"documented public agreement: {label}",
+                zorder=4,
+            )
+    ax.text(
+        pd.Timestamp(window[0]) + pd.Timedelta(days=30),
+        top * 1.36,
+        "outcome window 2020–2023",
+        fontsize=7,
+        color="0.35",
+    )
     ax.set_ylim(0, top * 1.46)
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp("2025-01-01"))
     ax.set_ylabel("municipal agreements per half-year")

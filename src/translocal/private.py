@@ -130,7 +130,7 @@ def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             continue
     else:
         return None, [Problem(name, None, None, None, "not UTF-8 and not cp932 (Shift_JIS) text")]
-    clean = lambda v: unicodedata.normalize("NFKC", v).strip()  # noqa: E731
+    clean = lambda v: unicodedata.normalize("NFKC", v).strip()
     lines = list(csv.reader(io.StringIO(text)))
     header = [clean(c) for c in lines[0]]
     problems, rows, numbers = [], [], []

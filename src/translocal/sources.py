@@ -281,7 +281,7 @@ def read_residence_status_by_prefecture(path: Path) -> pd.DataFrame:
     (技能実習\\n１号イ); whitespace is ignored when matching them.
     """
     table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
-    squash = lambda v: re.sub(r"\s+", "", normalise_digits(v)) if pd.notna(v) else ""  # noqa: E731
+    squash = lambda v: re.sub(r"\s+", "", normalise_digits(v)) if pd.notna(v) else ""
     header_rows = [i for i in range(len(table)) if squash(table.iat[i, 1]) == "総数" and pd.isna(table.iat[i, 0])]
     if not header_rows:
         raise SourceFormatError(f"{path.name}: no header row with 総数 in column B")
