@@ -29,15 +29,20 @@ import os
 import warnings
 from collections.abc import Iterator
 
-import esda
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import spreg
-from libpysal.weights import Queen, W
 from pyproj import Geod
 from scipy import special
+
+# PySAL imports tqdm.auto, which warns inside Jupyter when ipywidgets is missing (progress
+# bars are not used here); keep that noise out of every notebook that imports this module.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import esda
+    import spreg
+    from libpysal.weights import Queen, W
 
 from .frame import AREA_CRS
 from .outputs import write_text
