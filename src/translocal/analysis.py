@@ -45,6 +45,18 @@ MAIN_MODELS = (
 MAIN = "ordered_weighted"
 
 
+def main_table(fits: dict[str, models.Fitted]) -> pd.DataFrame:
+    """Table 2: the models of ``MAIN_MODELS`` side by side, with their outcome, sample and
+    whether they use the non-response weights."""
+    titles = {key: title for key, title, *_ in MAIN_MODELS}
+    extra = {
+        "Outcome": {key: outcome for key, _, outcome, _, _ in MAIN_MODELS},
+        "Sample": {key: sample for key, _, _, sample, _ in MAIN_MODELS},
+        "Non-response weights": {key: "yes" if weighted else "no" for key, *_, weighted in MAIN_MODELS},
+    }
+    return regression_table(fits, titles, extra_rows=extra)
+
+
 def join_outcome(
     municipalities: pd.DataFrame, assemblage: pd.DataFrame, pushed: pd.DataFrame, exposed_pre2020: set[str]
 ) -> tuple[pd.DataFrame, list]:
@@ -282,10 +294,13 @@ def stars(p: float) -> str:
     return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
 
 
-def regression_table(fits: dict[str, models.Fitted], titles: dict[str, str], digits: int = 2) -> pd.DataFrame:
+def regression_table(
+    fits: dict[str, models.Fitted], titles: dict[str, str], digits: int = 2, extra_rows: dict | None = None
+) -> pd.DataFrame:
     """Publication-style table: each term's coefficient (with marks) above its clustered SE
     in parentheses; "—" where a term was not estimable in that sample; then N, clusters,
-    log-likelihood and pseudo-R². Columns are the models in ``titles`` order."""
+    log-likelihood, pseudo-R² and any ``extra_rows`` ({label: {model: text}}, e.g. whether
+    a model is weighted). Columns are the models in ``titles`` order."""
     order = [t for t in (*COVARIATES, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
     rows = []
     for term in order:
@@ -306,6 +321,8 @@ def regression_table(fits: dict[str, models.Fitted], titles: dict[str, str], dig
         ("Pseudo-R² (McFadden)", lambda f: f"{f.pseudo_r2:.3f}" if np.isfinite(f.pseudo_r2) else ""),
     ):
         rows.append({"term": label, "row": "statistic", **{k: get(fits[k]) for k in titles}})
+    for label, cells in (extra_rows or {}).items():
+        rows.append({"term": label, "row": "statistic", **{k: cells.get(k, "") for k in titles}})
     table = pd.DataFrame(rows)
     return table.rename(columns={**titles, "term": ""})
 
