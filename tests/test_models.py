@@ -197,3 +197,88 @@ def test_titp_imputation_stays_within_the_censoring_bounds():
     assert set(np.unique(trainees[:, 0])) == {0, 1, 2, 3}  # at most the 3 foreign residents
     assert trainees[:, 1].max() == 10 and trainees[:, 1].min() == 0  # at most the cap of 10
     assert np.all(draws[:, 2] == 1.5)  # published counts untouched
+
+
+def test_rubin_degrees_of_freedom_respect_the_complete_data_df():
+    q = np.array([[0.9], [1.1], [1.0], [1.05]])
+    u = np.full((4, 1), 0.04)
+    unlimited = models.rubin(q, u)
+    limited = models.rubin(q, u, df_complete=46)
+    m, between, within = 4, q.var(ddof=1), 0.04
+    lam = (1 + 1 / m) * between / (within + (1 + 1 / m) * between)
+    assert unlimited.loc[0, "df"] == pytest.approx((m - 1) / lam**2)
+    observed = 47 / 49 * 46 * (1 - lam)
+    assert limited.loc[0, "df"] == pytest.approx(1 / (1 / ((m - 1) / lam**2) + 1 / observed))
+    assert limited.loc[0, "df"] < 46 and limited.loc[0, "p"] > unlimited.loc[0, "p"]
+
+
+def _two_step_data(n, slopes_first, slopes_second, seed):
+    """Ordinal y from two separate latent steps: proportional odds when the slopes agree."""
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    p1 = 1 / (1 + np.exp(-(0.2 + x.to_numpy() @ np.array(slopes_first))))
+    p2 = 1 / (1 + np.exp(-(-1.5 + x.to_numpy() @ np.array(slopes_second))))
+    u = rng.random(n)
+    y = (u < p1).astype(int) + (u < np.minimum(p1, p2)).astype(int)  # P(y>=1)=p1, P(y>=2)=min(p1,p2)
+    return x, y, rng.integers(0, 40, size=n)
+
+
+def test_cumulative_split_test_matches_statsmodels_and_detects_non_proportional_odds():
+    import statsmodels.api as sm
+
+    x, y, groups = simulate_ordered(n=3000, seed=13)
+    table, omnibus = models.cumulative_split_test(x, y, groups)
+    for cut, column in ((1, "split_1"), (2, "split_2")):
+        ref = sm.Logit((y >= cut).astype(float), sm.add_constant(x)).fit(
+            disp=0, cov_type="cluster", cov_kwds={"groups": groups}
+        )
+        np.testing.assert_allclose(table[column], ref.params[["a", "b", "d"]], atol=1e-6)
+    # a proportional-odds process: no evidence against it
+    assert omnibus["p"] > 0.01 and omnibus["df"] == 3
+    # slopes that differ between the steps are detected
+    x2, y2, g2 = _two_step_data(6000, [1.0, 0.0], [0.0, 1.0], seed=14)
+    table2, omnibus2 = models.cumulative_split_test(x2, y2, g2)
+    assert omnibus2["p"] < 1e-6 and table2["z"].abs().min() > 3
+
+
+def test_stacked_covariance_diagonal_blocks_are_each_models_cluster_covariance():
+    import statsmodels.api as sm
+
+    x, y, groups = simulate_ordered(n=1500, seed=15)
+    table, _ = models.cumulative_split_test(x, y, groups)
+    ref1 = sm.Logit((y >= 1).astype(float), sm.add_constant(x)).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    ref2 = sm.Logit((y >= 2).astype(float), sm.add_constant(x)).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    # the difference's variance lies between |se1 - se2|^2 and (se1 + se2)^2 and is not their plain sum
+    s1, s2 = ref1.bse[["a", "b", "d"]].to_numpy(), ref2.bse[["a", "b", "d"]].to_numpy()
+    assert np.all(table["se"] <= s1 + s2) and np.all(table["se"] >= np.abs(s1 - s2))
+    assert not np.allclose(table["se"], np.hypot(s1, s2), rtol=1e-3)
+
+
+def _clustered_ordered(n_clusters, per_cluster, effect, seed):
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(n_clusters), per_cluster)
+    treated_clusters = rng.permutation(n_clusters)[:8]
+    treated = np.isin(groups, treated_clusters).astype(float)
+    a = rng.normal(size=len(groups))
+    cluster_effect = rng.normal(0, 0.5, n_clusters)[groups]
+    latent = 0.8 * a + effect * treated + cluster_effect + rng.logistic(size=len(groups))
+    y = np.searchsorted(np.array([0.0, 1.5]), latent)
+    return pd.DataFrame({"a": a, "treated": treated}), y, groups
+
+
+def test_score_bootstrap_holds_its_size_with_few_treated_clusters_and_has_power():
+    rejections = 0
+    for rep in range(60):
+        x, y, g = _clustered_ordered(40, 25, 0.0, seed=100 + rep)
+        rejections += models.score_bootstrap_test(x, y, g, "treated", n_boot=199, seed=rep)["p"] < 0.05
+    assert rejections / 60 <= 0.15
+    x, y, g = _clustered_ordered(40, 25, 2.0, seed=7)
+    assert models.score_bootstrap_test(x, y, g, "treated", n_boot=199, seed=1)["p"] < 0.05
+
+
+def test_a_dummy_in_one_cluster_is_reported_but_left_out_of_the_omnibus():
+    x, y, groups = simulate_ordered(n=3000, seed=16)
+    x["one_cluster"] = (groups == 0).astype(float)
+    table, omnibus = models.cumulative_split_test(x, y, groups)
+    assert table.set_index("term").loc["one_cluster", "in_omnibus"] == False  # noqa: E712
+    assert omnibus["df"] == 3

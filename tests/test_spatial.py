@@ -194,3 +194,35 @@ def test_real_frame_every_municipality_has_a_neighbour():
     assert report["n"] == EXPECTED_MUNICIPALITIES
     assert min(w.cardinalities.values()) >= 1 and not w.islands
     assert report["n_islands_fixed"] > 0
+
+
+def test_knn_weights_are_symmetric_and_give_at_least_k_neighbours():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from translocal import spatial
+
+    squares = gpd.GeoDataFrame(
+        {"code": [f"{i:02d}" for i in range(12)]},
+        geometry=[box(i * 0.01, 0, i * 0.01 + 0.009, 0.009) for i in range(12)],
+        crs="EPSG:4326",
+    )
+    w = spatial.knn_weights(squares, k=3, transform="B")
+    assert all(w.cardinalities[i] >= 3 for i in w.id_order)
+    assert all(i in w.neighbors[j] for i in w.id_order for j in w.neighbors[i])
+    assert set(w.neighbors["00"]) == {"01", "02", "03"}
+
+
+def test_fdr_flags_no_more_units_than_the_plain_threshold():
+    import numpy as np
+    from libpysal.weights import lat2W
+
+    from translocal import spatial
+
+    w = lat2W(12, 12, rook=False)
+    w.transform = "R"
+    values = np.random.default_rng(3).normal(size=144)
+    values[:30] += 2.5
+    plain = spatial.lisa_clusters(values, w, 999, seed=1)
+    corrected = spatial.lisa_clusters(values, w, 999, seed=1, fdr=True)
+    assert 0 < (corrected != "Not significant").sum() <= (plain != "Not significant").sum()

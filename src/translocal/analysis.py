@@ -38,8 +38,8 @@ LABELS = {
 MAIN_MODELS = (
     ("ordered", "Ordered logit", "strength (0/1/2)", "respondents", False),
     ("ordered_weighted", "Ordered logit, weighted", "strength (0/1/2)", "respondents", True),
-    ("any_ties", "Logit: any ties", "strength ≥ 1", "respondents", True),
-    ("formal_given_ties", "Logit: formal given ties", "strength = 2", "respondents with ties", True),
+    ("any_ties", "Logit: strength ≥ 1", "strength ≥ 1", "respondents", True),
+    ("formal_respondents", "Logit: strength = 2", "strength = 2", "respondents", True),
     ("formal_all", "Logit: formal agreement", "formal agreement", "all municipalities", False),
 )
 MAIN = "ordered_weighted"
@@ -115,14 +115,11 @@ def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Se
     y = resp["strength"].astype(int).to_numpy()
     groups = resp["prefecture_code"].to_numpy()
     w = weights.loc[resp.index].to_numpy()
-    with_ties = y >= 1
     fits = {
         "ordered": models.ordered_logit("ordered", x, y, groups),
         "ordered_weighted": models.ordered_logit("ordered_weighted", x, y, groups, weights=w),
         "any_ties": models.binary_logit("any_ties", x, (y >= 1).astype(int), groups, weights=w),
-        "formal_given_ties": models.binary_logit(
-            "formal_given_ties", x[with_ties], (y[with_ties] == 2).astype(int), groups[with_ties], weights=w[with_ties]
-        ),
+        "formal_respondents": models.binary_logit("formal_respondents", x, (y == 2).astype(int), groups, weights=w),
         "formal_all": models.binary_logit(
             "formal_all", data[list(COVARIATES)], data["formal_agreement"].to_numpy(), data["prefecture_code"]
         ),
@@ -130,14 +127,14 @@ def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Se
     return fits, weights, response
 
 
-def main_fit(name: str, data: pd.DataFrame) -> models.Fitted:
+def main_fit(name: str, data: pd.DataFrame, without: tuple[str, ...] = ()) -> models.Fitted:
     """The main model alone (weighted ordered logit on respondents, weights re-estimated on
-    ``data``), for the robustness variants."""
+    ``data``), for the robustness variants; ``without`` leaves covariates out."""
     weights, _ = weights_for(data)
     resp = respondents(data)
     return models.ordered_logit(
         name,
-        resp[list(COVARIATES)],
+        resp[[c for c in COVARIATES if c not in without]],
         resp["strength"].astype(int).to_numpy(),
         resp["prefecture_code"].to_numpy(),
         weights=weights.loc[resp.index].to_numpy(),
@@ -148,7 +145,7 @@ def main_fit(name: str, data: pd.DataFrame) -> models.Fitted:
 ROBUSTNESS = {
     "main": "Main model",
     "no_large": "Without designated cities and special wards",
-    "pushed": "Prefectural agreements pushed down",
+    "pushed": "Prefectural agreements pushed down (no exposure term)",
     "pre2020": "Prefecture exposure before 2020",
     "titp_mi": "Censored TITP counts imputed",
 }
@@ -167,7 +164,8 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
     return {
         "main": main_fit("main", data),
         "no_large": main_fit("no_large", data.loc[~large].reset_index(drop=True)),
-        "pushed": main_fit("pushed", pushed),
+        # The pushed-down outcome is built from the prefectural agreements: exposure leaves.
+        "pushed": main_fit("pushed", pushed, without=("prefecture_exposure",)),
         "pre2020": main_fit("pre2020", model_data(table, exposure="prefecture_exposure_pre2020")),
         "titp_mi": pooled_fit("titp_mi", imputed),
     }
@@ -221,7 +219,9 @@ def effect_spec(data: pd.DataFrame, n_grid: int = 25) -> EffectSpec:
 def effects(data: pd.DataFrame, spec: EffectSpec) -> np.ndarray:
     """The main model's AMEs and predicted-probability curves as one vector: non-response
     weights re-estimated, weighted ordered logit on respondents, effects averaged with the
-    weights (population-average effects). Used as is and in each bootstrap replicate."""
+    weights (population-average effects). Used as is and in each bootstrap replicate. The
+    vector ends with one flag per covariate: 1 where the term could not be estimated in this
+    sample (e.g. the special-ward dummy in a resample without Tokyo) and was left out."""
     weights, _ = weights_for(data)
     resp = respondents(data)
     y = resp["strength"].astype(int).to_numpy()
@@ -237,7 +237,8 @@ def effects(data: pd.DataFrame, spec: EffectSpec) -> np.ndarray:
     full = resp[list(COVARIATES)]
     ame = models.ordered_ame(full, beta, fit.cuts, spec.continuous, spec.discrete, weights=w)
     curves = models.predicted_curves(full, beta, fit.cuts, spec.vary, spec.grid, spec.by, spec.by_values, weights=w)
-    return np.concatenate([ame.to_numpy().ravel(), curves[["p0", "p1", "p2"]].to_numpy().ravel()])
+    dropped = np.array([float(t not in terms) for t in COVARIATES])
+    return np.concatenate([ame.to_numpy().ravel(), curves[["p0", "p1", "p2"]].to_numpy().ravel(), dropped])
 
 
 def effect_tables(
@@ -248,11 +249,12 @@ def effect_tables(
     Outcomes: P(strength = 0), P(= 1), P(= 2), and P(≥ 1) for the curves."""
     terms = list(spec.continuous) + list(spec.discrete)
     n_ame = 3 * len(terms)
+    n_curve = 3 * len(spec.by_values) * len(spec.grid)
     low, high = boot.interval() if boot is not None and len(boot.draws) else (vector * np.nan, vector * np.nan)
 
     def unpack(v):
         ame = pd.DataFrame(v[:n_ame].reshape(len(terms), 3), index=terms, columns=["p0", "p1", "p2"])
-        curves = v[n_ame:].reshape(len(spec.by_values), len(spec.grid), 3)
+        curves = v[n_ame : n_ame + n_curve].reshape(len(spec.by_values), len(spec.grid), 3)
         return ame, curves
 
     rows = []
@@ -284,6 +286,13 @@ def effect_tables(
                     {"by": label, spec.vary: value, "outcome": name, "estimate": point, "low": lo, "high": hi}
                 )
     return ame_table, pd.DataFrame(curve_rows)
+
+
+def bootstrap_drops(boot: models.Bootstrap) -> pd.Series:
+    """How many successful bootstrap replicates left each covariate out (not estimable in
+    the resample), from the flags at the end of the ``effects`` vector."""
+    flags = boot.draws[:, -len(COVARIATES) :] if len(boot.draws) else np.zeros((0, len(COVARIATES)))
+    return pd.Series(flags.sum(axis=0).astype(int), index=list(COVARIATES), name="replicates without the term")
 
 
 # --------------------------------------------------------------------------- tables
@@ -328,11 +337,14 @@ def regression_table(
 
 
 def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:
-    """Combine fits of the same model on M imputed data sets by Rubin's rules (``models.rubin``);
-    the log-likelihood is left undefined (NaN)."""
+    """Combine fits of the same model on M imputed data sets by Rubin's rules (``models.rubin``),
+    with degrees of freedom adjusted to the G - 1 of the clustered fits (Barnard and Rubin
+    1999), for p-values and intervals alike; the log-likelihood is left undefined (NaN)."""
     terms = list(fits[0].params.index)
     combined = models.rubin(
-        np.array([f.params[terms].to_numpy() for f in fits]), np.array([f.bse[terms].to_numpy() ** 2 for f in fits])
+        np.array([f.params[terms].to_numpy() for f in fits]),
+        np.array([f.bse[terms].to_numpy() ** 2 for f in fits]),
+        df_complete=fits[0].n_clusters - 1,
     )
     combined.index = terms
     return models.Fitted(
@@ -347,29 +359,43 @@ def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:
         llnull=float("nan"),
         dropped=fits[0].dropped,
         extra={"imputations": len(fits), "max_fmi": float(combined["fmi"].max())},
+        df=combined["df"],
     )
 
 
-def proportional_odds_check(fits: dict[str, models.Fitted]) -> pd.DataFrame:
-    """The two binary logits' slopes side by side with the ordered model's: under proportional
-    odds they estimate the same slopes. ``z`` is the difference of the two binary slopes over
-    the root sum of their squared SEs (approximate: the samples overlap)."""
-    a, b, o = fits["any_ties"], fits["formal_given_ties"], fits[MAIN]
-    rows = []
-    for term in COVARIATES:
-        if term in a.params and term in b.params:
-            diff = a.params[term] - b.params[term]
-            z = diff / np.hypot(a.bse[term], b.bse[term])
-            rows.append(
-                {
-                    "term": term,
-                    "ordered": o.params.get(term, np.nan),
-                    "any_ties": a.params[term],
-                    "formal_given_ties": b.params[term],
-                    "z_difference": z,
-                }
-            )
-    return pd.DataFrame(rows)
+def proportional_odds_check(data: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The main model's proportional-odds assumption, checked on its sample with its weights:
+    the slopes of the two cumulative splits (strength ≥ 1, strength = 2) and their difference
+    with a prefecture-clustered SE (``models.cumulative_split_test``); terms that perfectly
+    predict either split are left out."""
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    y = resp["strength"].astype(int).to_numpy()
+    keep_1, _ = models.estimable_terms(resp[list(COVARIATES)], (y >= 1).astype(int))
+    keep_2, _ = models.estimable_terms(resp[list(COVARIATES)], (y == 2).astype(int))
+    terms = [t for t in COVARIATES if t in keep_1 and t in keep_2]
+    return models.cumulative_split_test(
+        resp[terms], y, resp["prefecture_code"].to_numpy(), weights=weights.loc[resp.index].to_numpy()
+    )
+
+
+def exposure_test(data: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Wild cluster score bootstrap p-value of prefecture exposure in the main model
+    (``models.score_bootstrap_test``): exposure varies over few prefectures, where the
+    cluster-robust t-test is too liberal."""
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    y = resp["strength"].astype(int).to_numpy()
+    terms, _ = models.estimable_terms(resp[list(COVARIATES)], y)
+    return models.score_bootstrap_test(
+        resp[terms],
+        y,
+        resp["prefecture_code"].to_numpy(),
+        "prefecture_exposure",
+        weights=weights.loc[resp.index].to_numpy(),
+        n_boot=n_boot,
+        seed=seed,
+    )
 
 
 def recovery(fits: dict[str, models.Fitted], truth: dict) -> pd.DataFrame:
@@ -398,61 +424,63 @@ def recovery(fits: dict[str, models.Fitted], truth: dict) -> pd.DataFrame:
 
 
 def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
-    """Table 1: the covariates in the frame, among respondents and non-respondents, as
-    mean (SD), the standardised difference between respondents and non-respondents, and
-    the shares of each kind. ``raw`` holds the untransformed frame columns by code."""
+    """Table 1: the covariates in the frame, among respondents and non-respondents, as mean
+    (SD) or share, and the standardised difference between respondents and the frame (mean
+    difference over the frame's SD), unweighted and with the non-response weights: the
+    weights should bring the second column close to 0. ``raw`` holds the untransformed frame
+    columns by code."""
     extra = [c for c in ("population", "titp_per_1000", "titp_censored") if c not in data.columns]
     merged = data.merge(raw[["code", *extra]], on="code", how="left", validate="one_to_one")
     merged["population_thousands"] = merged["population"] / 1000
-    rows_spec = [
-        ("fiscal_strength", "Fiscal strength index (FY2018)", 2),
-        ("population_thousands", "Population (1,000s, 1 Jan 2022)", 1),
-        ("pop_change_2021_22", "Population change 2021–22 (%)", 2),
-        ("foreign_per_100", "Foreign residents per 100 residents", 2),
-        ("titp_per_1000", "TITP trainees per 1,000 residents (uncensored)", 2),
-        ("prefecture_exposure", "Prefecture has a formal agreement (share)", 2),
-    ]
+    for kind in ("designated_city", "special_ward", "city", "town", "village"):
+        merged[f"is_{kind}"] = (merged["kind"] == kind).astype(float)
+    weights, _ = weights_for(merged)
+    resp = merged.loc[merged["responded"] == 1]
+    w = weights.loc[resp.index].to_numpy()
     groups = {
         "All municipalities": merged,
-        "Respondents": merged.loc[merged["responded"] == 1],
+        "Respondents": resp,
         "Non-respondents": merged.loc[merged["responded"] == 0],
     }
+    spec = [
+        ("fiscal_strength", "Fiscal strength index (FY2018)", 2, False),
+        ("population_thousands", "Population (1,000s, 1 Jan 2022)", 1, False),
+        ("pop_change_2021_22", "Population change 2021–22 (%)", 2, False),
+        ("foreign_per_100", "Foreign residents per 100 residents", 2, False),
+        ("titp_per_1000", "TITP trainees per 1,000 residents (uncensored)", 2, False),
+        ("prefecture_exposure", "Prefecture has a formal agreement (%)", 1, True),
+        ("is_designated_city", "Designated city (%)", 1, True),
+        ("is_special_ward", "Special ward (%)", 1, True),
+        ("is_city", "City (%)", 1, True),
+        ("is_town", "Town (%)", 1, True),
+        ("is_village", "Village (%)", 1, True),
+    ]
+
+    def fmt(x: float) -> str:
+        return f"{x:.2f}".replace("-", "−")
+
     rows = []
-    for column, label, digits in rows_spec:
+    for column, label, digits, share in spec:
         row = {"Variable": label}
         for name, g in groups.items():
             v = g[column].astype(float).dropna()
-            row[name] = f"{v.mean():,.{digits}f} ({v.std():,.{digits}f})"
-        r, nr = groups["Respondents"][column].astype(float), groups["Non-respondents"][column].astype(float)
-        sd = np.sqrt((r.var() + nr.var()) / 2)
-        row["Std. difference"] = f"{(r.mean() - nr.mean()) / sd:.2f}".replace("-", "−")
+            row[name] = f"{100 * v.mean():.{digits}f}" if share else f"{v.mean():,.{digits}f} ({v.std():,.{digits}f})"
+        frame_values = merged[column].astype(float)
+        valid = resp[column].notna().to_numpy()
+        sd = frame_values.std()
+        unweighted = resp[column].astype(float).mean()
+        weighted = np.average(resp[column].astype(float).to_numpy()[valid], weights=w[valid])
+        row["Std. diff. vs frame"] = fmt((unweighted - frame_values.mean()) / sd)
+        row["weighted"] = fmt((weighted - frame_values.mean()) / sd)
         rows.append(row)
-    for kind, label in (
-        ("designated_city", "Designated city"),
-        ("special_ward", "Special ward"),
-        ("city", "City"),
-        ("town", "Town"),
-        ("village", "Village"),
-    ):
-        row = {"Variable": f"{label} (%)"}
-        shares = {}
-        for name, g in groups.items():
-            shares[name] = 100 * float((g["kind"] == kind).mean())
-            row[name] = f"{shares[name]:.1f}"
-        p1, p0 = shares["Respondents"] / 100, shares["Non-respondents"] / 100
-        sd = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / 2)
-        row["Std. difference"] = f"{(p1 - p0) / sd:.2f}".replace("-", "−") if sd > 0 else ""
-        rows.append(row)
-    rows.append({"Variable": "N", **{name: f"{len(g):,}" for name, g in groups.items()}, "Std. difference": ""})
-    censored = {name: int(g["titp_censored"].sum()) for name, g in groups.items()}
+    rows.append({"Variable": "N", **{name: f"{len(g):,}" for name, g in groups.items()}})
     rows.append(
         {
             "Variable": "TITP count censored (≤ 10 foreign residents)",
-            **{k: f"{v}" for k, v in censored.items()},
-            "Std. difference": "",
+            **{name: f"{int(g['titp_censored'].sum())}" for name, g in groups.items()},
         }
     )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).fillna("")
 
 
 # --------------------------------------------------------------------------- partner links

@@ -235,7 +235,14 @@ def flow_map(ax: plt.Axes, japan, admin1, links: pd.DataFrame) -> list:
     return [
         Line2D([], [], color=LINK_COLOURS[True], linewidth=2, label="formal agreement"),
         Line2D([], [], color=LINK_COLOURS[False], linewidth=2, label="informal tie"),
-        Line2D([], [], color="black", linewidth=0.9, linestyle=(0, (3, 2)), label="documented public agreement (real)"),
+        Line2D(
+            [],
+            [],
+            color="black",
+            linewidth=0.9,
+            linestyle=(0, (3, 2)),
+            label="documented public agreement (real, any year)",
+        ),
     ] + [Patch(facecolor=s, edgecolor="0.55", linewidth=0.3, label=lab) for s, lab in zip(SHADES, SHADE_LABELS)]
 
 
@@ -266,10 +273,12 @@ def japan_sent(ax: plt.Axes, japan, links: pd.DataFrame, linewidth: float = 0.3)
     _shade(ax, japan.assign(n=japan.index.map(sent).fillna(0).to_numpy()), linewidth=linewidth)
 
 
-def timeline(ax: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-31"), start="2017-01-01") -> None:
-    """Municipal agreements of the agreement list per half-year, formal and informal stacked,
-    with the outcome window shaded and the documented public agreements (real) marked by
-    their date and level above the bars."""
+def timeline(
+    ax: plt.Axes, strip: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-31"), start="2015-01-01"
+) -> None:
+    """Municipal agreements of the agreement list per half-year on ``ax``, formal and informal
+    stacked, with the outcome window shaded; on ``strip`` (a thin axes above, sharing the
+    time axis) the documented public agreements (real), one row per level of government."""
     listed = links.loc[(links["dataset"] != "documented public") & (links["jp_level"] == "municipality")].copy()
     listed["signed_on"] = pd.to_datetime(listed["signed_on"])
     edges = pd.date_range(start, "2025-01-01", freq="6MS")
@@ -282,45 +291,32 @@ def timeline(ax: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-3
     )
     width = pd.Timedelta(days=160)
     left = pd.to_datetime(table.index.astype(str)) + pd.Timedelta(days=10)
-    ax.axvspan(pd.Timestamp(window[0]), pd.Timestamp(window[1]), color="#f7f7f7", zorder=0)
-    ax.bar(left, table[True], width=width, align="edge", color=LINK_COLOURS[True], label="formal (agreement list)")
+    for axes in (ax, strip):
+        axes.axvspan(pd.Timestamp(window[0]), pd.Timestamp(window[1]), color="#f0f0f0", zorder=0)
+    ax.bar(left, table[True], width=width, align="edge", color=LINK_COLOURS[True], label="formal")
     ax.bar(
-        left,
-        table[False],
-        width=width,
-        align="edge",
-        bottom=table[True],
-        color=LINK_COLOURS[False],
-        label="informal (agreement list)",
+        left, table[False], width=width, align="edge", bottom=table[True], color=LINK_COLOURS[False], label="informal"
     )
-    top = float((table[True] + table[False]).max() or 1)
+    ax.set_xlim(pd.Timestamp(start), pd.Timestamp("2025-01-01"))
+    ax.set_ylabel("agreements of the list\nper half-year")
+    ax.grid(axis="y", color="0.92", linewidth=0.6)
     public = links.loc[links["dataset"] == "documented public"].copy()
     public["signed_on"] = pd.to_datetime(public["signed_on"])
-    markers = {
-        "national": ("s", "national government", 1.10),
-        "prefecture": ("^", "prefecture", 1.18),
-        "municipality": ("o", "municipality", 1.26),
-    }
-    for level, (marker, label, height) in markers.items():
-        rows = public.loc[public["jp_level"] == level]
-        if len(rows):
-            ax.scatter(
-                rows["signed_on"],
-                np.full(len(rows), top * height),
-                marker=marker,
-                color="black",
-                s=22,
-                label=f"documented public agreement: {label}",
-                zorder=4,
-            )
-    ax.text(
+    levels = {"national": ("s", 2), "prefecture": ("^", 1), "municipality": ("o", 0)}
+    for level, (marker, row) in levels.items():
+        dates = public.loc[public["jp_level"] == level, "signed_on"]
+        strip.scatter(dates, np.full(len(dates), row), marker=marker, color="black", s=18, zorder=3)
+    strip.set_yticks([2, 1, 0], ["national", "prefecture", "municipality"])
+    strip.set_ylim(-0.6, 2.6)
+    strip.tick_params(axis="x", labelbottom=False)
+    strip.set_title("documented public agreements (real)", loc="left", fontsize=8)
+    strip.text(
         pd.Timestamp(window[0]) + pd.Timedelta(days=30),
-        top * 1.36,
+        2.25,
         "outcome window 2020–2023",
         fontsize=7,
         color="0.35",
+        va="center",
     )
-    ax.set_ylim(0, top * 1.46)
-    ax.set_xlim(pd.Timestamp(start), pd.Timestamp("2025-01-01"))
-    ax.set_ylabel("municipal agreements per half-year")
-    ax.grid(axis="y", color="0.92", linewidth=0.6)
+    for spine in ("top", "right"):
+        strip.spines[spine].set_visible(False)

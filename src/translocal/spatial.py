@@ -144,6 +144,28 @@ def contiguity_weights(
     return w, report
 
 
+def knn_weights(gdf: gpd.GeoDataFrame, k: int = 6, id_column: str = "code", transform: str = "R") -> W:
+    """The ``k`` nearest units of each unit (by ellipsoidal distance between points inside
+    them), made symmetric: an alternative to contiguity for a subset of the frame (such as
+    the survey's respondents), whose contiguity graph loses the links through the units left
+    out. Ids sorted as in ``contiguity_weights``; ties go to the smaller id."""
+    gdf = gdf.assign(_id=gdf[id_column].astype(str)).sort_values("_id", kind="stable")
+    ids = gdf["_id"].tolist()
+    if not 1 <= k < len(ids):
+        raise ValueError(f"k must be between 1 and {len(ids) - 1}, not {k}.")
+    polygons = [_polygonal(g) for g in gdf.geometry]
+    points = gpd.GeoSeries(polygons, crs=gdf.crs).to_crs(AREA_CRS).representative_point().to_crs("EPSG:4326")
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    neighbours: dict[str, set[str]] = {i: set() for i in ids}
+    for p, i in enumerate(ids):
+        distance = _GEOD.inv(np.full(len(ids), lon[p]), np.full(len(ids), lat[p]), lon, lat)[2]
+        distance[p] = np.inf
+        for q in np.argsort(distance, kind="stable")[:k]:
+            neighbours[i].add(ids[q])
+            neighbours[ids[q]].add(i)
+    return _weights(neighbours, [], transform)
+
+
 def write_weights(w: W, path: str | os.PathLike) -> bool:
     """Write the weights' neighbour pairs to a CSV: code, neighbour, source ("queen"/"knn").
 
@@ -269,13 +291,17 @@ def moran(values, w: W, permutations: int = 999, *, seed: int) -> dict[str, floa
     }
 
 
-def lisa_clusters(values, w: W, permutations: int = 999, *, seed: int, alpha: float = 0.05) -> pd.Series:
+def lisa_clusters(
+    values, w: W, permutations: int = 999, *, seed: int, alpha: float = 0.05, fdr: bool = False
+) -> pd.Series:
     """Local Moran (LISA) cluster of each unit, indexed by id, on row-standardised weights.
 
     A unit is in a cluster when its conditional-permutation pseudo p-value is below
     ``alpha`` (esda's rule); the label says whether it is high or low and whether its
     neighbours' mean is: "High-High", "Low-High", "Low-Low", "High-Low"; otherwise
-    "Not significant". No correction for multiple testing is made.
+    "Not significant". With ``fdr=True`` the threshold is the Benjamini-Hochberg false
+    discovery rate bound of the p-values at ``alpha`` (esda.fdr), a correction for testing
+    every unit; without it none is made.
     """
     y = _aligned(values, w)
     with _seeded(seed), _transform_kept(w), warnings.catch_warnings():
@@ -283,7 +309,8 @@ def lisa_clusters(values, w: W, permutations: int = 999, *, seed: int, alpha: fl
         # choose it, and overwrites p_sim with the folded one-sided value either way.
         warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
         local = esda.Moran_Local(y, w, transformation="r", permutations=permutations, seed=seed, n_jobs=1)
-    significant = local.p_sim < alpha
+    threshold = esda.fdr(local.p_sim, alpha) if fdr else alpha
+    significant = local.p_sim <= threshold if fdr else local.p_sim < alpha
     labels = np.where(significant, np.array(LISA_LABELS)[local.q - 1], LISA_LABELS[-1])
     index_name = values.index.name if isinstance(values, pd.Series) else None
     return pd.Series(

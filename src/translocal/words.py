@@ -1,0 +1,48 @@
+"""Words that depend on results, chosen from the numbers so that prose stays true when the
+real data replace the synthetic stand-ins. Used by the notebooks' closing paragraphs (and by
+the manuscript's values)."""
+
+from __future__ import annotations
+
+import math
+
+ALPHA = 0.05
+
+
+def significance(p: float, alpha: float = ALPHA) -> str:
+    """'statistically significant' when p < alpha, else 'not statistically significant'."""
+    return "statistically significant" if p < alpha else "not statistically significant"
+
+
+def sign(x: float, positive: str = "positive", negative: str = "negative", zero: str = "zero") -> str:
+    """The sign of ``x`` in words."""
+    return positive if x > 0 else negative if x < 0 else zero
+
+
+def association(estimate: float, p: float, more: str, less: str, alpha: float = ALPHA) -> str:
+    """'more'/'less' for a significant estimate, 'no clear association' otherwise."""
+    if not p < alpha:
+        return "no clear association"
+    return more if estimate > 0 else less
+
+
+def interval_word(low: float, high: float) -> str:
+    """Whether an interval excludes zero: 'excludes zero' or 'includes zero'."""
+    return "excludes zero" if low > 0 or high < 0 else "includes zero"
+
+
+def stable(values: list[float], tolerance: float = 0.25) -> bool:
+    """True when all ``values`` share a sign and lie within ``tolerance`` (relative) of their
+    mean: the test of "the coefficient is stable across the robustness checks"."""
+    values = [v for v in values if not math.isnan(v)]
+    if not values or len({v > 0 for v in values}) > 1:
+        return False
+    centre = sum(values) / len(values)
+    return all(abs(v - centre) <= tolerance * abs(centre) for v in values)
+
+
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 municipality', '3 municipalities', 'no municipality'."""
+    if n == 0:
+        return f"no {singular}"
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
