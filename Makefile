@@ -1,6 +1,7 @@
 # One command builds everything: `make`. Another runs the tests: `make test`.
 # See README.md. Targets: all (default), data, notebooks, paper, test, clean, distclean,
-# metadata (regenerate CITATION.cff and the README's Binder link), lock (re-pin the lock).
+# metadata (regenerate CITATION.cff and the README's Binder link), lock (re-pin the lock),
+# html (the executed notebooks as HTML), release (copy the exhibit list and runtime into README).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -32,9 +33,9 @@ endif
 include build/pipeline.mk
 endif
 
-.PHONY: all env data notebooks paper test clean distclean metadata lock
+.PHONY: all env data notebooks paper html test clean distclean metadata lock release
 
-all: env data notebooks paper
+all: env data notebooks paper html build/runtime.md
 
 env: $(ENV)
 
@@ -69,10 +70,33 @@ paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
 	@$(PY) -m translocal.values $(VALUE_PARTS)
 	@touch $@
 
-paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json $(PAPER_INPUTS) pyproject.toml data/manifest.toml notebooks/pipeline.toml \
-  src/translocal/paper.py | $(ENV)
+# The exhibit map (which notebook and cell made each figure, table and value the manuscript
+# uses); it also fails, naming it, on anything the manuscript uses that no notebook makes.
+paper/exhibits.json build/exhibits.md &: paper/manuscript.typ paper/values.json $(NOTEBOOK_TARGETS) notebooks/pipeline.toml \
+  src/translocal/exhibits.py | $(ENV)
+	@$(PY) -m translocal.exhibits
+
+paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
+  pyproject.toml data/manifest.toml notebooks/pipeline.toml src/translocal/paper.py | $(ENV)
 	@$(PY) -m translocal.paper
 	@touch $@
+
+# The executed notebooks as a browsable HTML supplement.
+HTML_TARGETS := $(patsubst build/notebooks/%.ipynb,build/html/%.html,$(NOTEBOOK_TARGETS))
+html: $(HTML_TARGETS)
+
+build/html/%.html: build/notebooks/%.ipynb src/translocal/html.py | $(ENV)
+	@$(PY) -m translocal.html $*
+
+# The runtime statement (git-ignored): time and memory of each notebook, and the machine.
+build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/report.py | $(ENV)
+	@$(PY) -m translocal.report
+
+# A deliberate step before publishing: copy the list of exhibits and the latest runtime
+# statement into the README's generated sections (the only target that edits tracked files
+# besides `metadata` and `lock`).
+release: all
+	$(PY) -m translocal.metadata --release
 
 # The tests need the full build: they check the executed notebooks (nbval re-executes each
 # and compares outputs), the frame, the values and the PDF.
@@ -89,7 +113,7 @@ lock: $(ENV)
 
 clean:
 	rm -rf build data/raw data/interim data/processed data/synthetic \
-	  paper/figures paper/tables paper/values.json paper/manuscript.pdf
+	  paper/figures paper/tables paper/values.json paper/exhibits.json paper/manuscript.pdf
 
 distclean: clean
 	rm -rf $(VENV)

@@ -6,8 +6,10 @@ the build (nbval, JupyterLab) does not make anything look stale; after a success
 step, ``translocal.run`` marks the step's outputs as fresh.
 
 When ``TRANSLOCAL_WRITE_LOG`` names a file, every output written through this module is
-listed there (changed or not): ``translocal.run`` uses it to check that a notebook wrote
-exactly the outputs it declares, so a stale file from an earlier run never passes as new.
+listed there (changed or not), with the execution count of the notebook cell that wrote it:
+``translocal.run`` uses it to check that a notebook wrote exactly the outputs it declares, so
+a stale file from an earlier run never passes as new, and ``translocal.exhibits`` to say which
+cell made each exhibit.
 """
 
 from __future__ import annotations
@@ -21,11 +23,27 @@ from pathlib import Path
 WRITE_LOG_ENV = "TRANSLOCAL_WRITE_LOG"
 
 
+def current_cell() -> int | None:
+    """The execution count ("In [n]") of the notebook cell running now, or None outside a
+    notebook. IPython has already counted the running cell when its code runs, hence - 1
+    (a test runs a notebook and checks it against the counts nbclient records)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return None
+    return int(shell.execution_count) - 1
+
+
 def _log_write(path: Path) -> None:
+    """Append the path (and the cell writing it) to the write log, one line each."""
     log = os.environ.get(WRITE_LOG_ENV)
     if log:
+        cell = current_cell()
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{path.resolve()}\n")
+            fh.write(f"{path.resolve()}\t{'' if cell is None else cell}\n")
 
 
 class OutputPathError(RuntimeError):

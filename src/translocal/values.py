@@ -51,7 +51,13 @@ class Values:
             raise DuplicateValueError(f"{self.notebook} records {key!r} twice")
         plain = value.item() if hasattr(value, "item") else value
         shown = text if text is not None else format_value(plain, digits)
-        self.entries[key] = {"value": plain, "text": shown, "description": description, "notebook": self.notebook}
+        self.entries[key] = {
+            "value": plain,
+            "text": shown,
+            "description": description,
+            "notebook": self.notebook,
+            "cell": outputs.current_cell(),
+        }
         return shown
 
     def save(self, folder: Path = paths.VALUES_PARTS) -> Path:

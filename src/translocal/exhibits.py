@@ -1,0 +1,191 @@
+"""The exhibit map: every figure, table and value the manuscript uses, with the notebook and
+cell that made it and the input files it depends on.
+
+Read from the build itself, never typed: the manuscript (which exhibits and values it uses,
+in which order, with which captions), ``notebooks/pipeline.toml`` (which notebook declares
+each file, and what each notebook reads), the write logs of ``translocal.run`` (which cell
+wrote each file) and ``paper/values.json`` (which cell recorded each value). It also refuses a
+manuscript that uses a figure or table no notebook declares (naming it), so nothing left over
+from an earlier run can pass as a result.
+
+``python -m translocal.exhibits`` writes ``paper/exhibits.json`` (for the manuscript's
+appendix) and ``build/exhibits.md`` (the README's list of exhibits, copied there by
+``make release``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import outputs, paths, pipeline
+
+EXHIBITS_JSON = paths.PAPER / "exhibits.json"
+EXHIBITS_MD = paths.BUILD / "exhibits.md"
+
+_BLOCK = re.compile(
+    r'#figure\(\s*(?P<call>image|csv-table)\("(?P<path>[^"]+)"(?P<body>.*?)caption:\s*\[(?P<caption>.*?)\],'
+    r"(?P<rest>.*?)\)\s*<(?P<label>[^>]+)>",
+    re.DOTALL,
+)
+_VALUE = re.compile(r'#val\("([a-z0-9_]+)"\)')
+
+
+class ExhibitError(ValueError):
+    """The manuscript uses something the pipeline does not make."""
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    kind: str  # "Figure" or "Table"
+    number: int
+    label: str
+    file: str  # relative to the project root
+    caption: str
+    notebook: str
+    cell: int | None
+
+
+def plain(text: str, values: dict) -> str:
+    """A typst caption as plain text: values filled in, markup and escapes removed."""
+    text = _VALUE.sub(lambda m: values[m.group(1)]["text"] if m.group(1) in values else m.group(0), text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"@([a-z0-9-]+)", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace("_", "")).strip()
+
+
+def cells_written(name: str) -> dict[str, int | None]:
+    """Which cell of notebook ``name`` wrote each file (project-relative), from its write log."""
+    log = paths.BUILD / "logs" / f"{name}.writes"
+    cells: dict[str, int | None] = {}
+    if not log.is_file():
+        return cells
+    for line in log.read_text(encoding="utf-8").splitlines():
+        path, _, cell = line.partition("\t")
+        cells[str(Path(path).relative_to(paths.ROOT))] = int(cell) if cell else None
+    return cells
+
+
+def primary_inputs(name: str, notebooks: list[pipeline.Notebook]) -> list[str]:
+    """The files notebook ``name`` depends on that no notebook makes (public data, tracked
+    tables, the private or synthetic layers), through the notebooks it reads from."""
+    producer = {out: nb for nb in notebooks for out in nb.outputs}
+    by_name = {nb.name: nb for nb in notebooks}
+    seen, found, todo = set(), set(), [by_name[name]]
+    while todo:
+        nb = todo.pop()
+        if nb.name in seen:
+            continue
+        seen.add(nb.name)
+        for path in nb.inputs:
+            if path in producer:
+                todo.append(producer[path])
+            else:
+                found.add(path)
+    return sorted(found)
+
+
+def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict:
+    """The exhibit map of the manuscript ``source`` in the current data mode."""
+    declared = {out: nb.name for nb in notebooks for out in nb.outputs}
+    synthetic_only = {out for nb in pipeline.load(mode="synthetic") for out in nb.outputs} - set(declared)
+    exhibits, counters, problems = [], {"Figure": 0, "Table": 0}, []
+    for match in _BLOCK.finditer(source):
+        file = f"paper/{match['path']}"
+        if file in synthetic_only:
+            continue  # shown only with synthetic data (the manuscript guards it with #if)
+        if file not in declared:
+            problems.append(f"{file} (no notebook in notebooks/pipeline.toml declares it)")
+            continue
+        kind = "Table" if match["call"] == "csv-table" or "kind: table" in match["rest"] else "Figure"
+        counters[kind] += 1
+        notebook = declared[file]
+        exhibits.append(
+            Exhibit(
+                kind=kind,
+                number=counters[kind],
+                label=match["label"],
+                file=file,
+                caption=plain(match["caption"], values),
+                notebook=notebook,
+                cell=cells_written(notebook).get(file),
+            )
+        )
+    used = list(dict.fromkeys(_VALUE.findall(source)))
+    missing = [key for key in used if key not in values]
+    if missing:
+        problems += [f"value {key!r} (no notebook recorded it; see paper/values.json)" for key in missing]
+    if problems:
+        raise ExhibitError("the manuscript uses what the pipeline does not make: " + "; ".join(problems))
+    value_rows = [
+        {"key": key, "text": values[key]["text"], "notebook": values[key]["notebook"], "cell": values[key].get("cell")}
+        for key in used
+    ]
+    makers = sorted({e.notebook for e in exhibits} | {v["notebook"] for v in value_rows})
+    return {
+        "exhibits": [asdict(e) for e in exhibits],
+        "values": value_rows,
+        "notebooks": [
+            {
+                "notebook": nb.name,
+                "title": nb.title,
+                "inputs": primary_inputs(nb.name, notebooks),
+                "html": f"build/html/{nb.name}.html",
+            }
+            for nb in notebooks
+            if nb.name in makers
+        ],
+    }
+
+
+def _cell(cell: int | None) -> str:
+    return f"In [{cell}]" if cell is not None else "?"
+
+
+def markdown(exhibit_map: dict) -> str:
+    """The list of exhibits for the README: each figure and table with its file, notebook and
+    cell; the values by notebook; each notebook's input files."""
+    lines = ["| exhibit | file | made by | cell |", "|---|---|---|---|"]
+    for e in exhibit_map["exhibits"]:
+        caption = e["caption"].split(". ")[0].rstrip(".")
+        lines.append(f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} |")
+    lines += ["", "Numbers in the text (`paper/values.json`), by the notebook that records them:", ""]
+    by_notebook: dict[str, list[str]] = {}
+    for v in exhibit_map["values"]:
+        by_notebook.setdefault(v["notebook"], []).append(v["key"])
+    for name, keys in by_notebook.items():
+        lines.append(f"- `{name}`: {len(keys)} values ({', '.join(f'`{k}`' for k in keys[:6])}{', …' if len(keys) > 6 else ''})")
+    lines += ["", "Input files each notebook depends on (directly or through the notebooks it reads from):", ""]
+    for nb in exhibit_map["notebooks"]:
+        lines.append(f"- `{nb['notebook']}` ({nb['title']}): {grouped(nb['inputs'])}")
+    return "\n".join(lines) + "\n"
+
+
+def grouped(files: list[str]) -> str:
+    """Files grouped by folder: "`data/raw/moj-zairyu/` 19-12-05.xlsx, 22-12-04.xlsx; …"."""
+    folders: dict[str, list[str]] = {}
+    for f in files:
+        folder, _, name = f.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    return "; ".join(f"`{folder}/` {', '.join(names)}" for folder, names in folders.items())
+
+
+def main() -> int:
+    values = json.loads(paths.VALUES.read_text(encoding="utf-8"))
+    try:
+        exhibit_map = build(paths.MANUSCRIPT.read_text(encoding="utf-8"), pipeline.load(), values)
+    except ExhibitError as err:
+        print(f"exhibits: {err}", file=sys.stderr)
+        return 1
+    outputs.write_text(EXHIBITS_JSON, json.dumps(exhibit_map, ensure_ascii=False, indent=1) + "\n")
+    outputs.write_text(EXHIBITS_MD, markdown(exhibit_map))
+    n = len(exhibit_map["exhibits"])
+    print(f"exhibits: {n} figures and tables, {len(exhibit_map['values'])} values -> paper/exhibits.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The executed notebooks as HTML, a browsable supplement: every step's code and output,
+readable without running anything (``build/html/NAME.html``, one per notebook).
+
+``python -m translocal.html NAME``; ``make`` runs it for every notebook.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import outputs, paths
+
+
+def export(name: str) -> str:
+    """Export ``build/notebooks/NAME.ipynb`` to HTML (JupyterLab's look, images embedded)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(paths.EXECUTED / f"{name}.ipynb", as_version=4)
+    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": name}})
+    target = paths.BUILD / "html" / f"{name}.html"
+    outputs.write_text(target, body)
+    return str(target.relative_to(paths.ROOT))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 1:
+        print("usage: python -m translocal.html NOTEBOOK_NAME", file=sys.stderr)
+        return 2
+    print(f"html: {export(args[0])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
