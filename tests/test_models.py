@@ -246,8 +246,12 @@ def test_stacked_covariance_diagonal_blocks_are_each_models_cluster_covariance()
 
     x, y, groups = simulate_ordered(n=1500, seed=15)
     table, _ = models.cumulative_split_test(x, y, groups)
-    ref1 = sm.Logit((y >= 1).astype(float), sm.add_constant(x)).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
-    ref2 = sm.Logit((y >= 2).astype(float), sm.add_constant(x)).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups})
+    ref1 = sm.Logit((y >= 1).astype(float), sm.add_constant(x)).fit(
+        disp=0, cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    ref2 = sm.Logit((y >= 2).astype(float), sm.add_constant(x)).fit(
+        disp=0, cov_type="cluster", cov_kwds={"groups": groups}
+    )
     # the difference's variance lies between |se1 - se2|^2 and (se1 + se2)^2 and is not their plain sum
     s1, s2 = ref1.bse[["a", "b", "d"]].to_numpy(), ref2.bse[["a", "b", "d"]].to_numpy()
     assert np.all(table["se"] <= s1 + s2) and np.all(table["se"] >= np.abs(s1 - s2))
@@ -280,5 +284,5 @@ def test_a_dummy_in_one_cluster_is_reported_but_left_out_of_the_omnibus():
     x, y, groups = simulate_ordered(n=3000, seed=16)
     x["one_cluster"] = (groups == 0).astype(float)
     table, omnibus = models.cumulative_split_test(x, y, groups)
-    assert table.set_index("term").loc["one_cluster", "in_omnibus"] == False  # noqa: E712
+    assert table.set_index("term").loc["one_cluster", "in_omnibus"] == False
     assert omnibus["df"] == 3

@@ -13,3 +13,11 @@ def test_words_follow_the_numbers():
     assert words.count_phrase(0, "miss", "misses") == "no miss"
     assert words.count_phrase(1, "municipality", "municipalities") == "1 municipality"
     assert words.count_phrase(1200, "municipality", "municipalities") == "1,200 municipalities"
+
+
+def test_findings_read_right_for_every_sign_and_significance():
+    assert words.finding(0.8, 0.001) == "are more likely to build stronger assemblages"
+    assert words.finding(-0.8, 0.001) == "are less likely to build stronger assemblages"
+    assert words.finding(0.8, 0.2) == "show no clear difference in assemblage strength"
+    # population change: a negative coefficient means that losing population goes with more
+    assert words.finding(-0.2, 0.01, reverse=True) == "are more likely to build stronger assemblages"

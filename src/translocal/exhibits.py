@@ -26,6 +26,10 @@ from . import outputs, paths, pipeline
 EXHIBITS_JSON = paths.PAPER / "exhibits.json"
 EXHIBITS_MD = paths.BUILD / "exhibits.md"
 
+#: Figures and tables the notebooks write for readers of the notebooks and the HTML
+#: supplement only, deliberately not in the manuscript (a test holds every other one to it).
+SUPPLEMENTARY: frozenset[str] = frozenset()
+
 _BLOCK = re.compile(
     r'#figure\(\s*(?P<call>image|csv-table)\("(?P<path>[^"]+)"(?P<body>.*?)caption:\s*\[(?P<caption>.*?)\],'
     r"(?P<rest>.*?)\)\s*<(?P<label>[^>]+)>",
@@ -151,13 +155,17 @@ def markdown(exhibit_map: dict) -> str:
     lines = ["| exhibit | file | made by | cell |", "|---|---|---|---|"]
     for e in exhibit_map["exhibits"]:
         caption = e["caption"].split(". ")[0].rstrip(".")
-        lines.append(f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} |")
+        lines.append(
+            f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} |"
+        )
     lines += ["", "Numbers in the text (`paper/values.json`), by the notebook that records them:", ""]
     by_notebook: dict[str, list[str]] = {}
     for v in exhibit_map["values"]:
         by_notebook.setdefault(v["notebook"], []).append(v["key"])
     for name, keys in by_notebook.items():
-        lines.append(f"- `{name}`: {len(keys)} values ({', '.join(f'`{k}`' for k in keys[:6])}{', …' if len(keys) > 6 else ''})")
+        lines.append(
+            f"- `{name}`: {len(keys)} values ({', '.join(f'`{k}`' for k in keys[:6])}{', …' if len(keys) > 6 else ''})"
+        )
     lines += ["", "Input files each notebook depends on (directly or through the notebooks it reads from):", ""]
     for nb in exhibit_map["notebooks"]:
         lines.append(f"- `{nb['notebook']}` ({nb['title']}): {grouped(nb['inputs'])}")

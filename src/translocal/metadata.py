@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"metadata: run `make` first; missing {', '.join(str(p) for p in missing)}", file=sys.stderr)
             return 1
         text = readme_released(
-            readme.read_text(encoding="utf-8"), EXHIBITS_MD.read_text(encoding="utf-8"), RUNTIME_MD.read_text(encoding="utf-8")
+            readme.read_text(encoding="utf-8"),
+            EXHIBITS_MD.read_text(encoding="utf-8"),
+            RUNTIME_MD.read_text(encoding="utf-8"),
         )
         outputs.write_text(readme, text)
         print("metadata: README.md's list of exhibits and runtime statement updated from the latest build")

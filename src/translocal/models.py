@@ -554,9 +554,7 @@ def _weighted_logit(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
     return b
 
 
-def cumulative_split_test(
-    x: pd.DataFrame, y, groups, weights=None, min_clusters: int = 5
-) -> tuple[pd.DataFrame, dict]:
+def cumulative_split_test(x: pd.DataFrame, y, groups, weights=None, min_clusters: int = 5) -> tuple[pd.DataFrame, dict]:
     """Brant-type check of proportional odds with a prefecture-clustered joint covariance.
 
     The ordered logit implies that the binary logits of ``y >= 1`` and ``y >= 2`` (the
@@ -616,9 +614,7 @@ def cumulative_split_test(
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
-def score_bootstrap_test(
-    x: pd.DataFrame, y, groups, term: str, weights=None, n_boot: int = 999, seed: int = 0
-) -> dict:
+def score_bootstrap_test(x: pd.DataFrame, y, groups, term: str, weights=None, n_boot: int = 999, seed: int = 0) -> dict:
     """Wild cluster score bootstrap test of ``term``'s coefficient = 0 in the (weighted)
     ordered logit (Kline and Santos 2012), with the null imposed and Webb's six-point
     weights, for a covariate that varies over few clusters (prefecture exposure: a handful of
@@ -649,8 +645,11 @@ def score_bootstrap_test(
 
     step = 1e-6
     info = -np.column_stack(
-        [(total_score(theta0 + step * np.eye(len(theta0))[j]) - total_score(theta0 - step * np.eye(len(theta0))[j]))
-         / (2 * step) for j in range(len(theta0))]
+        [
+            (total_score(theta0 + step * np.eye(len(theta0))[j]) - total_score(theta0 - step * np.eye(len(theta0))[j]))
+            / (2 * step)
+            for j in range(len(theta0))
+        ]
     )
     info = (info + info.T) / 2
     others = [j for j in range(len(theta0)) if j != e]
@@ -666,5 +665,5 @@ def score_bootstrap_test(
         "statistic": float(statistic),
         "p": float(np.mean(np.abs(boot) >= np.abs(statistic))),
         "n_boot": n_boot,
-        "clusters": int(len(efficient)),
+        "clusters": len(efficient),
     }

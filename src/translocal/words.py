@@ -46,3 +46,25 @@ def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
     if n == 0:
         return f"no {singular}"
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+#: How the text names the municipalities with more of each capacity covariate.
+SUBJECTS = {
+    "fiscal_strength": "Fiscally stronger municipalities",
+    "log_population": "Larger municipalities",
+    "pop_change_2021_22": "Municipalities losing population faster",
+    "foreign_per_100": "Municipalities with more foreign residents per resident",
+    "log_titp_per_1000": "Municipalities with more technical interns per resident",
+    "prefecture_exposure": "Municipalities in prefectures with a formal agreement",
+}
+
+
+def finding(estimate: float, p: float, alpha: float = ALPHA, reverse: bool = False) -> str:
+    """The predicate of a results sentence whose subject is ``SUBJECTS[term]``: "are more
+    likely to build stronger assemblages", "are less likely …", or "show no clear difference
+    in assemblage strength". ``reverse`` flips the sign (population *loss* is a negative
+    change)."""
+    if not p < alpha:
+        return "show no clear difference in assemblage strength"
+    positive = (estimate > 0) != reverse
+    return f"are {'more' if positive else 'less'} likely to build stronger assemblages"

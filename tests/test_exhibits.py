@@ -1,0 +1,93 @@
+"""The replication package: the exhibit map, the runtime statement, the HTML supplement."""
+
+import json
+import re
+
+import pytest
+
+from translocal import exhibits, metadata, paths, pipeline
+
+
+@pytest.fixture(scope="module")
+def exhibit_map():
+    return json.loads(exhibits.EXHIBITS_JSON.read_text(encoding="utf-8"))
+
+
+def _cell_source(notebook: str, cell: int) -> str:
+    nb = json.loads((paths.EXECUTED / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    (match,) = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("execution_count") == cell]
+    return "".join(match["source"])
+
+
+def test_every_figure_and_table_of_the_manuscript_is_mapped_to_the_cell_that_wrote_it(exhibit_map):
+    source = paths.MANUSCRIPT.read_text(encoding="utf-8")
+    used = re.findall(r'(?:image|csv-table)\("((?:figures|tables)/[^"]+)"', source)
+    declared = {out for nb in pipeline.load() for out in nb.outputs}
+    expected = [f"paper/{u}" for u in used if f"paper/{u}" in declared]
+    assert [e["file"] for e in exhibit_map["exhibits"]] == expected
+    for e in exhibit_map["exhibits"]:
+        assert e["cell"] is not None, e
+        code = _cell_source(e["notebook"], e["cell"])
+        stem = e["file"].rsplit("/", 1)[1].rsplit(".", 1)[0]
+        assert stem in code, f"{e['file']}: In [{e['cell']}] of {e['notebook']} does not write it:\n{code}"
+
+
+def test_every_value_the_manuscript_uses_is_mapped_to_its_cell(exhibit_map):
+    source = paths.MANUSCRIPT.read_text(encoding="utf-8")
+    used = list(dict.fromkeys(re.findall(r'#val\("([a-z0-9_]+)"\)', source)))
+    assert [v["key"] for v in exhibit_map["values"]] == used
+    for v in exhibit_map["values"]:
+        assert f'"{v["key"]}"' in _cell_source(v["notebook"], v["cell"]) or "record(" in _cell_source(
+            v["notebook"], v["cell"]
+        ), v
+
+
+def test_every_figure_and_table_the_notebooks_write_is_used_or_listed_as_supplementary(exhibit_map):
+    used = {e["file"] for e in exhibit_map["exhibits"]}
+    for nb in pipeline.load():
+        for out in nb.outputs:
+            if out.startswith(("paper/figures/", "paper/tables/")):
+                pdf = re.sub(r"\.png$", ".pdf", out)  # PNGs are the notebooks' and README's copies
+                assert pdf in used or out in exhibits.SUPPLEMENTARY, (
+                    f"{out} is neither in the manuscript nor supplementary"
+                )
+
+
+def test_a_manuscript_using_an_undeclared_figure_fails_naming_it():
+    source = '#figure(\n  image("figures/not_made.pdf"),\n  caption: [Nothing.],\n) <fig-x>\n'
+    with pytest.raises(exhibits.ExhibitError, match="paper/figures/not_made.pdf"):
+        exhibits.build(source, pipeline.load(), {})
+    with pytest.raises(exhibits.ExhibitError, match="'nowhere'"):
+        exhibits.build('#val("nowhere")', pipeline.load(), {})
+
+
+def test_notebook_inputs_reach_the_public_files(exhibit_map):
+    inputs = {nb["notebook"]: nb["inputs"] for nb in exhibit_map["notebooks"]}
+    assert "data/raw/moj-zairyu/22-12-04.xlsx" in inputs["01_frame"]
+    assert "data/raw/admin1/indonesia-38-provinces.geojson" in inputs["05_regressions"]
+    assert not any(p.startswith("data/processed/") for files in inputs.values() for p in files)
+
+
+def test_readme_lists_the_exhibits_of_the_current_build():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    listed = metadata.readme_section(readme, metadata.EXHIBITS_START, metadata.EXHIBITS_END)
+    assert listed.strip() == exhibits.EXHIBITS_MD.read_text(encoding="utf-8").strip(), (
+        "README's list of exhibits is stale: run `make release` and commit README.md"
+    )
+
+
+def test_readme_carries_a_runtime_statement_for_every_notebook():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    statement = metadata.readme_section(readme, metadata.RUNTIME_START, metadata.RUNTIME_END)
+    for nb in pipeline.load():
+        assert f"`{nb.name}`" in statement, f"README's runtime statement lacks {nb.name}: run `make release`"
+    assert "cores" in statement and "Python" in statement
+
+
+def test_the_build_writes_the_runtime_statement_and_the_html_supplement():
+    statement = (paths.BUILD / "runtime.md").read_text(encoding="utf-8")
+    for nb in pipeline.load():
+        assert f"`{nb.name}`" in statement
+        html = paths.BUILD / "html" / f"{nb.name}.html"
+        assert html.is_file() and html.stat().st_size > 10_000
+        assert nb.title.split(":")[0].split(" ")[0] in html.read_text(encoding="utf-8")
