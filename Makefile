@@ -75,6 +75,7 @@ paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
 paper/exhibits.json build/exhibits.md &: paper/manuscript.typ paper/values.json $(NOTEBOOK_TARGETS) notebooks/pipeline.toml \
   src/translocal/exhibits.py | $(ENV)
 	@$(PY) -m translocal.exhibits
+	@touch paper/exhibits.json build/exhibits.md
 
 paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
   pyproject.toml data/manifest.toml notebooks/pipeline.toml src/translocal/paper.py | $(ENV)
@@ -87,10 +88,12 @@ html: $(HTML_TARGETS)
 
 build/html/%.html: build/notebooks/%.ipynb src/translocal/html.py | $(ENV)
 	@$(PY) -m translocal.html $*
+	@touch $@
 
 # The runtime statement (git-ignored): time and memory of each notebook, and the machine.
 build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/report.py | $(ENV)
 	@$(PY) -m translocal.report
+	@touch $@
 
 # A deliberate step before publishing: copy the list of exhibits and the latest runtime
 # statement into the README's generated sections (the only target that edits tracked files

@@ -30,11 +30,23 @@ def values():
     return json.loads(paths.VALUES.read_text(encoding="utf-8"))
 
 
+#: Text below this height (points from the page bottom) is the footer: the page number.
+FOOTER_PT = 60
+
+
 @pytest.fixture(scope="module")
 def pdf_text():
+    """The PDF's text without the page numbers (which pypdf would otherwise put in the middle
+    of a sentence that runs across a page break)."""
     from pypdf import PdfReader
 
-    return "".join(page.extract_text() for page in PdfReader(paths.PDF).pages)
+    parts = []
+    for page in PdfReader(paths.PDF).pages:
+        page.extract_text(
+            visitor_text=lambda text, cm, tm, font, size: parts.append(text) if cm[5] >= FOOTER_PT else None
+        )
+        parts.append("\n")
+    return "".join(parts)
 
 
 def test_frame_has_every_municipality_once(frame):
@@ -91,13 +103,21 @@ def cited_with_context(source: str) -> list[tuple[str, str]]:
     return cited
 
 
+def _comparable(text: str) -> str:
+    """Text as compared with the PDF's: no whitespace, no hyphens (typst hyphenates at line
+    ends, and the extracted text cannot tell those from real ones), plain quotes (typst sets
+    typographic ones)."""
+    text = re.sub(r"\s+", "", text).replace("\u00ad", "").replace("-", "")
+    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+
+
 def test_every_value_appears_in_the_pdf_as_formatted_in_order_and_context(values, pdf_text):
-    flat = re.sub(r"\s+", "", pdf_text).replace("\u00ad", "")
+    flat = _comparable(pdf_text)
     cited = cited_with_context(paths.MANUSCRIPT.read_text(encoding="utf-8"))
     assert len(cited) >= 20, "the manuscript cites fewer values than expected"
     position, missing = 0, []
     for key, following in cited:
-        expected = re.sub(r"\s+", "", values[key]["text"]) + following
+        expected = _comparable(values[key]["text"] + following)
         found = flat.find(expected, position)
         if found < 0:
             missing.append(f"{key}: {expected!r}")

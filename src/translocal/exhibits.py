@@ -62,14 +62,17 @@ def plain(text: str, values: dict) -> str:
 
 
 def cells_written(name: str) -> dict[str, int | None]:
-    """Which cell of notebook ``name`` wrote each file (project-relative), from its write log."""
+    """Which cell of notebook ``name`` wrote each file (project-relative path) and recorded
+    each value (``value:KEY``), from the write log of its last build run."""
     log = paths.BUILD / "logs" / f"{name}.writes"
     cells: dict[str, int | None] = {}
     if not log.is_file():
         return cells
     for line in log.read_text(encoding="utf-8").splitlines():
-        path, _, cell = line.partition("\t")
-        cells[str(Path(path).relative_to(paths.ROOT))] = int(cell) if cell else None
+        item, _, cell = line.partition("\t")
+        if not item.startswith(outputs.VALUE_PREFIX):
+            item = str(Path(item).relative_to(paths.ROOT))
+        cells[item] = int(cell) if cell else None
     return cells
 
 
@@ -125,7 +128,12 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
     if problems:
         raise ExhibitError("the manuscript uses what the pipeline does not make: " + "; ".join(problems))
     value_rows = [
-        {"key": key, "text": values[key]["text"], "notebook": values[key]["notebook"], "cell": values[key].get("cell")}
+        {
+            "key": key,
+            "text": values[key]["text"],
+            "notebook": values[key]["notebook"],
+            "cell": cells_written(values[key]["notebook"]).get(f"{outputs.VALUE_PREFIX}{key}"),
+        }
         for key in used
     ]
     makers = sorted({e.notebook for e in exhibits} | {v["notebook"] for v in value_rows})

@@ -37,6 +37,18 @@ def current_cell() -> int | None:
     return int(shell.execution_count) - 1
 
 
+VALUE_PREFIX = "value:"
+
+
+def log_value(key: str) -> None:
+    """Note in the write log (during a build) which cell recorded the value ``key``."""
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        cell = current_cell()
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{VALUE_PREFIX}{key}\t{'' if cell is None else cell}\n")
+
+
 def _log_write(path: Path) -> None:
     """Append the path (and the cell writing it) to the write log, one line each."""
     log = os.environ.get(WRITE_LOG_ENV)

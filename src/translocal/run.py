@@ -56,7 +56,8 @@ def run(name: str) -> Path:
         tmp.unlink(missing_ok=True)  # e.g. the kernel died or the user interrupted
         raise
     seconds = time.perf_counter() - started
-    problems = check_writes(nb, [line.split("\t")[0] for line in log.read_text(encoding="utf-8").splitlines()])
+    lines = log.read_text(encoding="utf-8").splitlines()
+    problems = check_writes(nb, [line.split("\t")[0] for line in lines if not line.startswith(outputs.VALUE_PREFIX)])
     if problems:
         tmp.unlink(missing_ok=True)
         raise NotebookFailed(f"{nb.source} ran, but " + "; ".join(problems))

@@ -51,13 +51,10 @@ class Values:
             raise DuplicateValueError(f"{self.notebook} records {key!r} twice")
         plain = value.item() if hasattr(value, "item") else value
         shown = text if text is not None else format_value(plain, digits)
-        self.entries[key] = {
-            "value": plain,
-            "text": shown,
-            "description": description,
-            "notebook": self.notebook,
-            "cell": outputs.current_cell(),
-        }
+        self.entries[key] = {"value": plain, "text": shown, "description": description, "notebook": self.notebook}
+        # Which cell recorded it goes to the build's write log, not into the values: a notebook
+        # re-run elsewhere (nbval, JupyterLab) must leave the values byte-identical.
+        outputs.log_value(key)
         return shown
 
     def save(self, folder: Path = paths.VALUES_PARTS) -> Path:
