@@ -45,9 +45,11 @@ def statement(timings: list[dict], info: dict[str, str]) -> str:
     lines.append(f"| **all notebooks** | **{total:.1f}** | **{peak:.0f}** (largest) |")
     lines += [
         "",
-        f"Measured by the build on {info['cores']} cores, {info['memory']} of memory, {info['os']}, "
-        f"Python {info['python']}. Each notebook's time includes starting its kernel; the "
-        "environment install and the data download come on top (see the runtime paragraph above).",
+        (
+            f"Measured by the build on {info['cores']} cores, {info['memory']} of memory, {info['os']}, "
+            f"Python {info['python']}. Each notebook's time includes starting its kernel; the "
+            "environment install and the data download come on top (see the runtime paragraph above)."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
