@@ -64,7 +64,7 @@ build/data.verified: data/manifest.toml | $(RAW_FILES)
 
 notebooks: $(NOTEBOOK_TARGETS)
 
-paper: paper/manuscript.pdf
+paper: paper/manuscript.pdf paper/manuscript.docx
 
 paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
 	@$(PY) -m translocal.values $(VALUE_PARTS)
@@ -80,6 +80,12 @@ paper/exhibits.json build/exhibits.md &: paper/manuscript.typ paper/values.json 
 paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
   pyproject.toml data/manifest.toml notebooks/pipeline.toml src/translocal/paper.py | $(ENV)
 	@$(PY) -m translocal.paper
+	@touch $@
+
+# The manuscript for co-authors as Word (pandoc from the same sources; the PDF is the record).
+paper/manuscript.docx: paper/manuscript.typ paper/references.bib paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
+  src/translocal/docx.py | $(ENV)
+	@$(PY) -m translocal.docx
 	@touch $@
 
 # The executed notebooks as a browsable HTML supplement.
@@ -116,7 +122,7 @@ lock: $(ENV)
 
 clean:
 	rm -rf build data/raw data/interim data/processed data/synthetic \
-	  paper/figures paper/tables paper/values.json paper/exhibits.json paper/manuscript.pdf
+	  paper/figures paper/tables paper/values.json paper/exhibits.json paper/manuscript.pdf paper/manuscript.docx
 
 distclean: clean
 	rm -rf $(VENV)

@@ -91,3 +91,27 @@ def test_the_build_writes_the_runtime_statement_and_the_html_supplement():
         html = paths.BUILD / "html" / f"{nb.name}.html"
         assert html.is_file() and html.stat().st_size > 10_000
         assert nb.title.split(":")[0].split(" ")[0] in html.read_text(encoding="utf-8")
+
+
+def test_the_word_version_carries_the_values_tables_and_references():
+    import pypandoc
+
+    from translocal import docx
+
+    text = pypandoc.convert_file(str(docx.DOCX), "plain")
+    values = json.loads(paths.VALUES.read_text(encoding="utf-8"))
+    flat = re.sub(r"\s+", " ", text)
+    for key in ("n_respondents", "finding_fiscal_strength", "po_verdict", "moran_outcome_verdict"):
+        assert values[key]["text"] in flat, key
+    assert "#val" not in text and "@tab-" not in text and "@fig-" not in text
+    assert "Table 2: Models of assemblage strength" in flat and "Figure 3:" in flat
+    assert "Surak, Kristin. 2018." in flat  # references by citeproc
+
+
+def test_the_word_export_refuses_typst_it_cannot_translate():
+    from translocal import docx
+
+    values = {"data_mode": {"value": "synthetic", "text": "synthetic"}}
+    source = "#block(inset: (x: 1cm))[\n  #set text(size: 9pt)\n  #set par(justify: true)\nText\n]\n#v(0.8em)\n#grid(1)\n"
+    with pytest.raises(docx.DocxError, match="#grid"):
+        docx.to_markdown(source, values, {"exhibits": []}, [], "T")
