@@ -112,6 +112,13 @@ def test_the_word_export_refuses_typst_it_cannot_translate():
     from translocal import docx
 
     values = {"data_mode": {"value": "synthetic", "text": "synthetic"}}
-    source = "#block(inset: (x: 1cm))[\n  #set text(size: 9pt)\n  #set par(justify: true)\nText\n]\n#v(0.8em)\n#grid(1)\n"
+    source = (
+        "#block(inset: (x: 1cm))[\n  #set text(size: 9pt)\n  #set par(justify: true)\nText\n]\n#v(0.8em)\n#grid(1)\n"
+    )
     with pytest.raises(docx.DocxError, match="#grid"):
         docx.to_markdown(source, values, {"exhibits": []}, [], "T")
+
+
+def test_a_file_read_outside_a_figure_must_be_declared_too():
+    with pytest.raises(exhibits.ExhibitError, match="paper/figures/stale.pdf"):
+        exhibits.build('#image("figures/stale.pdf")\n', pipeline.load(), {})

@@ -99,7 +99,7 @@ def to_markdown(source: str, values: dict, exhibit_map: dict, sources: list[dict
         if synthetic
         else ""
     )
-    front = f"---\ntitle: \"{title}\"\n---\n\n"
+    front = f'---\ntitle: "{title}"\n---\n\n'
     return front + banner + body
 
 

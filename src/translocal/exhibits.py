@@ -121,6 +121,14 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
                 cell=cells_written(notebook).get(file),
             )
         )
+    # Any file the manuscript reads, inside a figure or not, must be made by a notebook (or be
+    # one of the build's own files): nothing left over from an earlier run passes as a result.
+    for path in dict.fromkeys(re.findall(r'(?:image|csv|json|read)\("([^"]+)"', source)):
+        file = f"paper/{path}"
+        if path in ("values.json", "exhibits.json", "references.bib") or file in synthetic_only:
+            continue
+        if file not in declared:
+            problems.append(f"{file} (read by the manuscript; no notebook declares it)")
     used = list(dict.fromkeys(_VALUE.findall(source)))
     missing = [key for key in used if key not in values]
     if missing:
@@ -136,7 +144,6 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
         }
         for key in used
     ]
-    makers = sorted({e.notebook for e in exhibits} | {v["notebook"] for v in value_rows})
     return {
         "exhibits": [asdict(e) for e in exhibits],
         "values": value_rows,
@@ -148,7 +155,6 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
                 "html": f"build/html/{nb.name}.html",
             }
             for nb in notebooks
-            if nb.name in makers
         ],
     }
 
@@ -166,15 +172,24 @@ def markdown(exhibit_map: dict) -> str:
         lines.append(
             f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} |"
         )
-    lines += ["", "Numbers in the text (`paper/values.json`), by the notebook that records them:", ""]
     by_notebook: dict[str, list[str]] = {}
     for v in exhibit_map["values"]:
-        by_notebook.setdefault(v["notebook"], []).append(v["key"])
+        by_notebook.setdefault(v["notebook"], []).append(f"`{v['key']}` ({_cell(v['cell'])})")
+    lines += [
+        "",
+        "<details><summary>Numbers in the text (<code>paper/values.json</code>), by the notebook and cell that "
+        f"record them ({len(exhibit_map['values'])} values)</summary>",
+        "",
+    ]
     for name, keys in by_notebook.items():
-        lines.append(
-            f"- `{name}`: {len(keys)} values ({', '.join(f'`{k}`' for k in keys[:6])}{', …' if len(keys) > 6 else ''})"
-        )
-    lines += ["", "Input files each notebook depends on (directly or through the notebooks it reads from):", ""]
+        lines.append(f"- `{name}`: {', '.join(keys)}")
+    lines += [
+        "",
+        "</details>",
+        "",
+        "Input files each notebook depends on (directly or through the notebooks it reads from):",
+        "",
+    ]
     for nb in exhibit_map["notebooks"]:
         lines.append(f"- `{nb['notebook']}` ({nb['title']}): {grouped(nb['inputs'])}")
     return "\n".join(lines) + "\n"

@@ -27,7 +27,15 @@ def machine() -> dict[str, str]:
         for line in meminfo.read_text().splitlines():
             if line.startswith("MemTotal:"):
                 memory = f"{int(line.split()[1]) / 1024**2:.0f} GiB"
+    cpu = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
     return {
+        "cpu": cpu,
         "cores": str(os.cpu_count()),
         "memory": memory,
         "os": f"{platform.system()} {platform.release()} ({platform.machine()})",
@@ -37,7 +45,7 @@ def machine() -> dict[str, str]:
 
 def statement(timings: list[dict], info: dict[str, str]) -> str:
     """The runtime statement as Markdown: a table of notebooks, the total, the machine."""
-    lines = ["| notebook | wall time (s) | peak memory of the kernel (MB) |", "|---|---:|---:|"]
+    lines = ["| notebook | wall time (s) | peak memory (MB) |", "|---|---:|---:|"]
     for t in timings:
         lines.append(f"| `{t['notebook']}` | {t['seconds']:.1f} | {t['peak_rss_mib_kernel'] * 1.048576:.0f} |")
     total = sum(t["seconds"] for t in timings)
@@ -46,9 +54,11 @@ def statement(timings: list[dict], info: dict[str, str]) -> str:
     lines += [
         "",
         (
-            f"Measured by the build on {info['cores']} cores, {info['memory']} of memory, {info['os']}, "
-            f"Python {info['python']}. Each notebook's time includes starting its kernel; the "
-            "environment install and the data download come on top (see the runtime paragraph above)."
+            f"Measured by the build on {info['cpu']}, {info['cores']} cores, {info['memory']} of memory, "
+            f"{info['os']}, Python {info['python']}: the latest run of each notebook, including its kernel "
+            "start. Peak memory is the largest resident set of the kernel and the processes it waited "
+            "for (the bootstrap workers of notebook 05 may be left out). The environment install and "
+            "the data download come on top."
         ),
     ]
     return "\n".join(lines) + "\n"
