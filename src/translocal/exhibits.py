@@ -177,8 +177,10 @@ def markdown(exhibit_map: dict) -> str:
         by_notebook.setdefault(v["notebook"], []).append(f"`{v['key']}` ({_cell(v['cell'])})")
     lines += [
         "",
-        "<details><summary>Numbers in the text (<code>paper/values.json</code>), by the notebook and cell that "
-        f"record them ({len(exhibit_map['values'])} values)</summary>",
+        (
+            "<details><summary>Numbers in the text (<code>paper/values.json</code>), by the notebook and cell "
+            f"that record them ({len(exhibit_map['values'])} values)</summary>"
+        ),
         "",
     ]
     for name, keys in by_notebook.items():
@@ -187,7 +189,11 @@ def markdown(exhibit_map: dict) -> str:
         "",
         "</details>",
         "",
-        "Input files each notebook depends on (directly or through the notebooks it reads from):",
+        (
+            "Input files each notebook depends on (directly or through the notebooks it reads from; with the "
+            "author's files in `data/private/`, notebooks 02 and 03 also read their validated copies in "
+            "`data/interim/private/`, and in synthetic mode notebook 02 generates the stand-ins):"
+        ),
         "",
     ]
     for nb in exhibit_map["notebooks"]:
