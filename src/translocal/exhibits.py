@@ -69,6 +69,8 @@ def cells_written(name: str) -> dict[str, int | None]:
     if not log.is_file():
         return cells
     for line in log.read_text(encoding="utf-8").splitlines():
+        if line.startswith(outputs.MODULES_PREFIX):
+            continue
         item, _, cell = line.partition("\t")
         if not item.startswith(outputs.VALUE_PREFIX):
             item = str(Path(item).relative_to(paths.ROOT))

@@ -49,6 +49,22 @@ def log_value(key: str) -> None:
             fh.write(f"{VALUE_PREFIX}{key}\t{'' if cell is None else cell}\n")
 
 
+MODULES_PREFIX = "modules:"
+
+
+def log_modules() -> None:
+    """Note in the write log (during a build) which ``translocal`` modules the notebook has
+    imported: ``translocal.run`` checks them against the notebook's declaration in
+    notebooks/pipeline.toml, which decides what a change in ``src/`` reruns."""
+    import sys
+
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        names = sorted(m.split(".", 1)[1] for m in sys.modules if m.startswith("translocal."))
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{MODULES_PREFIX}{' '.join(names)}\n")
+
+
 def _log_write(path: Path) -> None:
     """Append the path (and the cell writing it) to the write log, one line each."""
     log = os.environ.get(WRITE_LOG_ENV)

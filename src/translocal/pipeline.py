@@ -68,6 +68,7 @@ class Notebook:
     real_inputs: list[str] = field(default_factory=list)
     synthetic_inputs: list[str] = field(default_factory=list)
     synthetic_outputs: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
 
     def for_mode(self, mode: str) -> Notebook:
         """This notebook with inputs, outputs and parameters resolved for a data mode."""
@@ -79,6 +80,7 @@ class Notebook:
             inputs=self.inputs + (self.real_inputs if mode == "real" else self.synthetic_inputs),
             outputs=self.outputs + (self.synthetic_outputs if mode == "synthetic" else []),
             parameters={**self.parameters, "data_mode": mode},
+            modules=self.modules,
         )
 
     @property
@@ -112,6 +114,9 @@ def load(path: Path = PIPELINE, mode: str | None = None) -> list[Notebook]:
     for nb in notebooks:
         if not (path.parent / f"{nb.name}.ipynb").is_file():
             raise ValueError(f"{path}: {nb.source} does not exist")
+        unknown = [m for m in nb.modules if not (ROOT / "src" / "translocal" / f"{m}.py").is_file()]
+        if unknown:
+            raise ValueError(f"{path}: {nb.name} declares modules that src/translocal does not have: {unknown}")
         for out in nb.outputs:
             if out in produced:
                 raise ValueError(f"{path}: {out} is an output of both {produced[out]} and {nb.name}")
@@ -168,7 +173,8 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
         ]
     for nb in notebooks:
         targets = " ".join([nb.executed, nb.values_file, *nb.outputs])
-        prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, "$(SRC_FILES)", "requirements.lock"])
+        modules = [f"src/translocal/{m}.py" for m in ["__init__", *nb.modules]]
+        prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, *modules, "requirements.lock"])
         lines += [
             f"{targets} &: {prereqs} | $(ENV) build/data.verified",
             f"\t$(PY) -m translocal.run {nb.name}",

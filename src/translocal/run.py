@@ -57,7 +57,11 @@ def run(name: str) -> Path:
         raise
     seconds = time.perf_counter() - started
     lines = log.read_text(encoding="utf-8").splitlines()
-    problems = check_writes(nb, [line.split("\t")[0] for line in lines if not line.startswith(outputs.VALUE_PREFIX)])
+    writes = [
+        line.split("\t")[0] for line in lines if not line.startswith((outputs.VALUE_PREFIX, outputs.MODULES_PREFIX))
+    ]
+    problems = check_writes(nb, writes)
+    problems += check_modules(nb, [line for line in lines if line.startswith(outputs.MODULES_PREFIX)])
     if problems:
         tmp.unlink(missing_ok=True)
         raise NotebookFailed(f"{nb.source} ran, but " + "; ".join(problems))
@@ -72,6 +76,22 @@ def run(name: str) -> Path:
     runtime_file.write_text(json.dumps(runtime) + "\n", encoding="utf-8")
     print(f"{nb.source}: executed in {seconds:.1f} s -> {nb.executed}")
     return target
+
+
+def check_modules(nb: pipeline.Notebook, logged: list[str]) -> list[str]:
+    """Compare the ``translocal`` modules a notebook imported with those it declares (its
+    ``modules`` in notebooks/pipeline.toml): an undeclared one would let a change go unnoticed
+    by the build."""
+    if not logged:
+        return ["it did not log its modules (does it end with values.save()?)"]
+    seen = set(logged[-1][len(outputs.MODULES_PREFIX) :].split())
+    missing = sorted(seen - set(nb.modules))
+    if missing:
+        return [
+            "it imports translocal modules that notebooks/pipeline.toml does not declare in its `modules`: "
+            + ", ".join(missing)
+        ]
+    return []
 
 
 def check_writes(nb: pipeline.Notebook, written: list[str]) -> list[str]:

@@ -61,6 +61,7 @@ class Values:
         """Write this notebook's values to ``folder/<notebook>.json``."""
         target = folder / f"{self.notebook}.json"
         outputs.write_text(target, json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        outputs.log_modules()  # the last step of every notebook: which src/ modules it used
         return target
 
 

@@ -1,0 +1,71 @@
+"""What a change reruns: each notebook depends on the src/ modules it declares (checked against
+what it imports at run time), on its declared inputs and on its parameters; nothing else."""
+
+import re
+import subprocess
+
+import pytest
+
+from translocal import outputs, paths, pipeline
+from translocal.run import check_modules
+
+
+def _would_run(changed: str) -> list[str]:
+    """The notebooks `make` would run if ``changed`` were newer than everything (make -n -W)."""
+    result = subprocess.run(
+        ["make", "-n", "-W", changed, "all"], cwd=paths.ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return re.findall(r"translocal\.run (\S+)", result.stdout)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if subprocess.run(["make", "-q", "all"], cwd=paths.ROOT, check=False).returncode != 0:
+        pytest.skip("the build is not up to date (run `make` first)")
+
+
+def test_a_module_change_reruns_only_the_notebooks_that_import_it_and_their_dependants():
+    # plots.py is imported by 04 and 07 only; 05 and 06 do not read 04's outputs
+    assert _would_run("src/translocal/plots.py") == ["04_descriptives", "07_model_figures"]
+
+
+def test_a_raw_input_reruns_from_the_first_notebook_that_reads_it():
+    ran = _would_run("data/raw/admin1/indonesia-38-provinces.geojson")
+    assert ran[0] == "03_spatial_join" and "01_frame" not in ran and "02_private_layers" not in ran
+
+
+def test_manuscript_text_recompiles_only_the_paper():
+    result = subprocess.run(
+        ["make", "-n", "-W", "paper/manuscript.typ", "all"], cwd=paths.ROOT, capture_output=True, text=True, check=False
+    )
+    assert "translocal.run" not in result.stdout
+    assert "translocal.paper" in result.stdout and "translocal.docx" in result.stdout
+
+
+def test_declared_modules_cover_what_each_notebook_imported_in_the_last_build():
+    for nb in pipeline.load():
+        log = (paths.BUILD / "logs" / f"{nb.name}.writes").read_text(encoding="utf-8").splitlines()
+        assert check_modules(nb, [line for line in log if line.startswith(outputs.MODULES_PREFIX)]) == [], nb.name
+
+
+def test_an_undeclared_module_is_refused_by_name():
+    nb = pipeline.Notebook(name="x", title="x", inputs=[], outputs=[], modules=["paths", "values"])
+    (problem,) = check_modules(nb, [f"{outputs.MODULES_PREFIX}paths plots values"])
+    assert "plots" in problem and "pipeline.toml" in problem
+    (problem,) = check_modules(nb, [])
+    assert "values.save()" in problem
+
+
+def test_a_module_that_does_not_exist_cannot_be_declared(tmp_path):
+    source = (paths.PIPELINE).read_text(encoding="utf-8")
+    broken = source.replace(
+        'modules = ["codes", "figures", "frame",', 'modules = ["nonesuch", "codes", "figures", "frame",', 1
+    )
+    assert broken != source
+    bad = tmp_path / "pipeline.toml"
+    bad.write_text(broken, encoding="utf-8")
+    for nb in pipeline.load(paths.PIPELINE):
+        (tmp_path / f"{nb.name}.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(ValueError, match="nonesuch"):
+        pipeline.load(bad)
