@@ -144,7 +144,11 @@ def test_binder_builds_with_the_image_environment_not_a_venv():
     assert post_build.is_file() and post_build.stat().st_mode & 0o111, "postBuild must be executable"
     assert "SYSTEM_ENV=1" in post_build.read_text(encoding="utf-8")
     dry = subprocess.run(
-        ["make", "-n", "-B", "SYSTEM_ENV=1", "paper/values.json"], cwd=paths.ROOT, capture_output=True, text=True, check=False
+        ["make", "-n", "-B", "SYSTEM_ENV=1", "paper/values.json"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert dry.returncode == 0, dry.stderr
     assert "python -m translocal.values" in dry.stdout and ".venv" not in dry.stdout and "uv pip" not in dry.stdout

@@ -1,0 +1,52 @@
+"""Byte-identical rebuilds: a second, independent build of the same commit gives the same bytes
+for every figure, table, the values, the manuscript PDF and its Word version.
+
+The second build runs in a fresh clone of this repository (so it must be committed: the tests
+already require a clean tree), with the public files taken from this build's verified copies
+(as an offline mirror) and this environment's Python (`make SYSTEM_ENV=1`). About a minute."""
+
+import filecmp
+import os
+import subprocess
+
+import pytest
+
+from translocal import paths
+
+COMPARED = ["paper/figures", "paper/tables", "paper/values.json", "paper/manuscript.pdf", "paper/manuscript.docx"]
+
+
+def _files(root):
+    found = []
+    for item in COMPARED:
+        path = root / item
+        found += sorted(p.relative_to(root) for p in path.iterdir()) if path.is_dir() else [path.relative_to(root)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def second_build(tmp_path_factory):
+    if subprocess.run(
+        ["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True, check=True
+    ).stdout:
+        pytest.skip("uncommitted changes: a clone would not build the same sources")
+    clone = tmp_path_factory.mktemp("rebuild") / "compendium"
+    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+    env = {
+        **os.environ,
+        "TRANSLOCAL_ROOT": str(clone),
+        "TRANSLOCAL_DATA_MIRROR": str(paths.RAW),
+        "PATH": f"{paths.ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+    }
+    result = subprocess.run(
+        ["make", "SYSTEM_ENV=1", "all"], cwd=clone, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return clone
+
+
+def test_a_second_build_gives_the_same_bytes(second_build):
+    ours, theirs = _files(paths.ROOT), _files(second_build)
+    assert ours == theirs, "the two builds made different sets of files"
+    different = [str(f) for f in ours if not filecmp.cmp(paths.ROOT / f, second_build / f, shallow=False)]
+    assert not different, f"not byte-identical between two builds: {different}"
