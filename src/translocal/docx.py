@@ -129,11 +129,9 @@ def main() -> int:
             "docx",
             format="markdown",
             outputfile=str(tmp),
-            extra_args=[
-                "--citeproc",
-                f"--bibliography={paths.PAPER / 'references.bib'}",
-                f"--resource-path={paths.PAPER}",
-            ],
+            # Relative paths from paper/: pandoc records the bibliography's path in the file.
+            extra_args=["--citeproc", "--bibliography=references.bib", "--resource-path=."],
+            cworkdir=str(paths.PAPER),
         )
     print(f"docx: {DOCX.relative_to(paths.ROOT)} ({DOCX.stat().st_size / 1024:.0f} KiB)")
     return 0
