@@ -39,7 +39,7 @@ endif
 include build/pipeline.mk
 endif
 
-.PHONY: all env data notebooks paper html test clean distclean metadata lock release
+.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench
 
 all: env data notebooks paper html build/runtime.md
 
@@ -117,6 +117,10 @@ build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/report.py | $(ENV)
 # besides `metadata` and `lock`).
 release: all
 	$(PY) -m translocal.metadata --release
+
+# Measurements against the goals (one run in a fresh clone; writes build/bench.md).
+bench: all
+	$(PY) -m translocal.bench
 
 # The tests need the full build: they check the executed notebooks (nbval re-executes each
 # and compares outputs), the frame, the values and the PDF.

@@ -1,0 +1,160 @@
+"""``make bench``: measure the build against its goals, once, and write ``build/bench.md``.
+
+Everything is measured in a fresh clone of the current commit (so this tree's outputs and
+timestamps are left alone), built with this environment's Python (``make SYSTEM_ENV=1``) and
+the verified public files as an offline mirror:
+
+- each notebook run by the build (papermill: process start, imports, kernel start, execution)
+  against the same notebook run as a plain Python script (its executed copy exported by
+  nbconvert, parameters included), and the whole pipeline's ratio;
+- ``make`` with nothing to do; one figure notebook edited until the PDF is updated; compiling
+  the paper alone; the peak memory of each notebook; a fresh install of the locked environment
+  (uv, warm cache).
+
+These are measurements, not tests: the report prints each figure beside its goal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import outputs, paths, pipeline
+
+BENCH_MD = paths.BUILD / "bench.md"
+
+GOALS = {
+    "overhead": 1.0,  # s of papermill overhead per notebook
+    "ratio": 1.5,  # pipeline time over plain scripts
+    "noop": 2.0,  # s for `make` with nothing to do
+    "edit": 10.0,  # s from editing a figure notebook to an updated PDF
+    "paper": 1.0,  # s to compile the paper
+    "memory": 1024.0,  # MB peak per notebook (Binder's guaranteed memory)
+}
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def plain_script(executed: Path, target: Path) -> Path:
+    """The executed notebook (parameters injected) as a plain Python script."""
+    import nbformat
+    from nbconvert import PythonExporter
+
+    code, _ = PythonExporter().from_notebook_node(nbformat.read(executed, as_version=4))
+    target.write_text("from IPython.display import display\n" + code, encoding="utf-8")
+    return target
+
+
+def measure(clone: Path) -> dict:
+    env = {
+        **os.environ,
+        "TRANSLOCAL_ROOT": str(clone),
+        "TRANSLOCAL_DATA_MIRROR": str(paths.RAW),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    make = ["make", "SYSTEM_ENV=1"]
+    _timed([*make, "data"], clone, env)
+    pipeline_seconds = _timed([*make, "notebooks"], clone, env)
+    notebooks = pipeline.load()
+    rows = []
+    for nb in notebooks:
+        runtime = json.loads((clone / "build" / "runtime" / f"{nb.name}.json").read_text(encoding="utf-8"))
+        script = plain_script(clone / nb.executed, clone / "build" / f"{nb.name}.py")
+        plain = _timed([sys.executable, str(script)], clone / "notebooks", {**env, "MPLBACKEND": "Agg"})
+        rows.append(
+            {
+                "notebook": nb.name,
+                "papermill": runtime["seconds"],
+                "plain": plain,
+                "mb": runtime["peak_rss_mib_kernel"] * 1.048576,
+            }
+        )
+    _timed([*make, "all"], clone, env)
+    noop = min(_timed([*make, "all"], clone, env) for _ in range(3))
+    figure_nb = clone / "notebooks" / "07_model_figures.ipynb"
+    figure_nb.write_text(
+        figure_nb.read_text(encoding="utf-8").replace("# 07 · Figures", "# 07 · Figures ", 1), encoding="utf-8"
+    )
+    edit = _timed([*make, "paper"], clone, env)
+    paper = min(_timed([sys.executable, "-m", "translocal.paper"], clone, env) for _ in range(3))
+    venv = Path(tempfile.mkdtemp(prefix="bench-venv-"))
+    try:
+        _timed([sys.executable, "-m", "venv", str(venv)], clone, env)
+        uv = Path(sys.executable).parent / "uv"
+        install = _timed(
+            [
+                str(uv),
+                "pip",
+                "sync",
+                "--quiet",
+                "--python",
+                str(venv / "bin" / "python"),
+                "--compile-bytecode",
+                "requirements.lock",
+            ],
+            clone,
+            env,
+        )
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)
+    return {"rows": rows, "pipeline": pipeline_seconds, "noop": noop, "edit": edit, "paper": paper, "install": install}
+
+
+def report(m: dict) -> str:
+    """The measurements as Markdown, each beside its goal."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    lines = ["| notebook | build (papermill) s | plain script s | overhead s | peak MB |", "|---|---:|---:|---:|---:|"]
+    for r in m["rows"]:
+        lines.append(
+            f"| `{r['notebook']}` | {r['papermill']:.1f} | {r['plain']:.1f} | {r['papermill'] - r['plain']:.1f} | {r['mb']:.0f} |"
+        )
+    papermill = sum(r["papermill"] for r in m["rows"])
+    plain = sum(r["plain"] for r in m["rows"])
+    overhead = max(r["papermill"] - r["plain"] for r in m["rows"])
+    ratio = m["pipeline"] / plain
+    peak = max(r["mb"] for r in m["rows"])
+    lines += [
+        "",
+        "| measure | value | goal | |",
+        "|---|---:|---:|---|",
+        f"| papermill overhead per notebook (largest) | {overhead:.1f} s | ≤ {GOALS['overhead']:.0f} s | {mark(overhead <= GOALS['overhead'])} |",
+        f"| whole pipeline (`make notebooks`, {m['pipeline']:.1f} s) over plain scripts ({plain:.1f} s) | {ratio:.2f}× | ≤ {GOALS['ratio']}× | {mark(ratio <= GOALS['ratio'])} |",
+        f"| `make` with nothing to do | {m['noop']:.2f} s | ≤ {GOALS['noop']:.0f} s | {mark(m['noop'] <= GOALS['noop'])} |",
+        f"| figure notebook 07 edited → PDF updated | {m['edit']:.1f} s | ≤ {GOALS['edit']:.0f} s | {mark(m['edit'] <= GOALS['edit'])} |",
+        f"| paper compile | {m['paper']:.2f} s | ≤ {GOALS['paper']:.0f} s | {mark(m['paper'] <= GOALS['paper'])} |",
+        f"| peak memory of a notebook (largest) | {peak:.0f} MB | < {GOALS['memory']:.0f} MB | {mark(peak < GOALS['memory'])} |",
+        f"| fresh install of the locked environment (uv, warm cache) | {m['install']:.1f} s | | |",
+        "",
+        f"Sum of notebook times inside the build: {papermill:.1f} s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        clone = Path(tmp) / "compendium"
+        subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+        text = report(measure(clone))
+    outputs.write_text(BENCH_MD, text)
+    print(text)
+    print(f"bench: -> {BENCH_MD.relative_to(paths.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
