@@ -87,7 +87,7 @@ def measure(clone: Path) -> dict:
     figure_nb.write_text(
         figure_nb.read_text(encoding="utf-8").replace("# 07 · Figures", "# 07 · Figures ", 1), encoding="utf-8"
     )
-    edit = _timed([*make, "paper"], clone, env)
+    edit = _timed([*make, "paper/manuscript.pdf"], clone, env)
     paper = min(_timed([sys.executable, "-m", "translocal.paper"], clone, env) for _ in range(3))
     venv = Path(tempfile.mkdtemp(prefix="bench-venv-"))
     try:
@@ -118,14 +118,18 @@ def report(m: dict) -> str:
     def mark(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
-    lines = ["| notebook | build (papermill) s | plain script s | overhead s | peak MB |", "|---|---:|---:|---:|---:|"]
-    for r in m["rows"]:
-        lines.append(
-            f"| `{r['notebook']}` | {r['papermill']:.1f} | {r['plain']:.1f} | {r['papermill'] - r['plain']:.1f} | {r['mb']:.0f} |"
-        )
     papermill = sum(r["papermill"] for r in m["rows"])
+    # The build's timing of a notebook starts after translocal.run has imported papermill; the
+    # rest of each process (interpreter, imports) is the pipeline's time not spent in notebooks.
+    per_process = (m["pipeline"] - papermill) / len(m["rows"])
+    lines = ["| notebook | in the build s | plain script s | overhead s | peak MB |", "|---|---:|---:|---:|---:|"]
+    for r in m["rows"]:
+        build = r["papermill"] + per_process
+        lines.append(
+            f"| `{r['notebook']}` | {build:.1f} | {r['plain']:.1f} | {build - r['plain']:.1f} | {r['mb']:.0f} |"
+        )
     plain = sum(r["plain"] for r in m["rows"])
-    overhead = max(r["papermill"] - r["plain"] for r in m["rows"])
+    overhead = max(r["papermill"] + per_process - r["plain"] for r in m["rows"])
     ratio = m["pipeline"] / plain
     peak = max(r["mb"] for r in m["rows"])
     lines += [
@@ -140,7 +144,11 @@ def report(m: dict) -> str:
         f"| peak memory of a notebook (largest) | {peak:.0f} MB | < {GOALS['memory']:.0f} MB | {mark(peak < GOALS['memory'])} |",
         f"| fresh install of the locked environment (uv, warm cache) | {m['install']:.1f} s | | |",
         "",
-        f"Sum of notebook times inside the build: {papermill:.1f} s.",
+        (
+            f"Each build step is papermill's execution ({papermill:.1f} s in all) plus {per_process:.1f} s of "
+            "process start and imports (papermill and nbclient alone take about 1.3 s to import); the plain "
+            "scripts are the executed notebooks exported by nbconvert and run with `python`."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
