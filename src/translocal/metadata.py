@@ -25,6 +25,8 @@ EXHIBITS_START = "<!-- exhibits:start (copied from build/exhibits.md by `make re
 EXHIBITS_END = "<!-- exhibits:end -->"
 RUNTIME_START = "<!-- runtime:start (copied from build/runtime.md by `make release`) -->"
 RUNTIME_END = "<!-- runtime:end -->"
+BENCH_START = "<!-- bench:start (copied from build/bench.md by `make release` after `make bench`) -->"
+BENCH_END = "<!-- bench:end -->"
 
 
 def load(pyproject: Path = paths.ROOT / "pyproject.toml") -> dict:
@@ -196,8 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             EXHIBITS_MD.read_text(encoding="utf-8"),
             RUNTIME_MD.read_text(encoding="utf-8"),
         )
+        bench = paths.BUILD / "bench.md"
+        if bench.is_file():
+            block = f"{BENCH_START}\n{bench.read_text(encoding='utf-8').rstrip()}\n{BENCH_END}"
+            text = _replace_between(text, BENCH_START, BENCH_END, block, "bench")
         outputs.write_text(readme, text)
-        print("metadata: README.md's list of exhibits and runtime statement updated from the latest build")
+        print("metadata: README.md's list of exhibits, runtime statement (and bench, if run) updated")
         return 0
     meta = load()
     outputs.write_text(paths.ROOT / "CITATION.cff", citation_cff(meta))
