@@ -10,6 +10,10 @@ import sys
 
 from . import outputs, paths
 
+# As in translocal.run: nbformat's jsonschema would load the optional IRI format checker, which
+# compiles a grammar at import (~0.7 s) that notebook export never uses.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 
 def export(name: str) -> str:
     """Export ``build/notebooks/NAME.ipynb`` to HTML (JupyterLab's look, images embedded)."""
