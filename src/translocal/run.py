@@ -52,6 +52,9 @@ def run(name: str) -> Path:
             cwd=str(paths.NOTEBOOKS),
             kernel_name="python3",
             progress_bar=False,
+            # papermill rewrites the output notebook after every cell by default; once at the end
+            # is enough here (a failure still saves the notebook with its traceback).
+            request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as err:
         os.replace(tmp, failed)
