@@ -146,7 +146,7 @@ def report(m: dict) -> str:
         "",
         (
             f"Each build step is papermill's execution ({papermill:.1f} s in all) plus {per_process:.1f} s of "
-            "process start and imports (papermill and nbclient alone take about 1.3 s to import); the plain "
+            "process start and imports (see translocal.run for what made them cheap); the plain "
             "scripts are the executed notebooks exported by nbconvert and run with `python`."
         ),
     ]
