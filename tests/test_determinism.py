@@ -6,12 +6,11 @@ already require a clean tree), with the public files taken from this build's ver
 (as an offline mirror) and this environment's Python (`make SYSTEM_ENV=1`). About a minute."""
 
 import filecmp
-import os
 import subprocess
 
 import pytest
 
-from translocal import paths
+from translocal import bench, paths
 
 COMPARED = ["paper/figures", "paper/tables", "paper/values.json", "paper/manuscript.pdf", "paper/manuscript.docx"]
 
@@ -32,12 +31,7 @@ def second_build(tmp_path_factory):
         pytest.skip("uncommitted changes: a clone would not build the same sources")
     clone = tmp_path_factory.mktemp("rebuild") / "compendium"
     subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
-    env = {
-        **os.environ,
-        "TRANSLOCAL_ROOT": str(clone),
-        "TRANSLOCAL_DATA_MIRROR": str(paths.RAW),
-        "PATH": f"{paths.ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-    }
+    env = bench.clone_env(clone)
     result = subprocess.run(
         ["make", "SYSTEM_ENV=1", "all"], cwd=clone, env=env, capture_output=True, text=True, check=False
     )

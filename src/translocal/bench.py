@@ -57,13 +57,20 @@ def plain_script(executed: Path, target: Path) -> Path:
     return target
 
 
-def measure(clone: Path) -> dict:
-    env = {
+def clone_env(clone: Path) -> dict[str, str]:
+    """Environment for building a fresh ``clone`` of this project with this environment's
+    Python (``make SYSTEM_ENV=1``) and this build's verified public files as the offline
+    mirror; used by ``make bench`` and by the determinism test."""
+    return {
         **os.environ,
         "TRANSLOCAL_ROOT": str(clone),
         "TRANSLOCAL_DATA_MIRROR": str(paths.RAW),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
+
+
+def measure(clone: Path) -> dict:
+    env = clone_env(clone)
     make = ["make", "SYSTEM_ENV=1"]
     _timed([*make, "data"], clone, env)
     pipeline_seconds = _timed([*make, "notebooks"], clone, env)

@@ -20,12 +20,10 @@ import os
 import re
 import sys
 
-from . import exhibits, outputs, paths, pipeline
-from .manifest import sources_of
+from . import exhibits, outputs, paths
 
 DOCX = paths.PAPER / "manuscript.docx"
 
-_VAL = re.compile(r'#val\("([a-z0-9_]+)"\)')
 _FIGURE = re.compile(
     r'#figure\(\s*(?P<call>image|csv-table)\("(?P<path>[^"]+)"(?P<args>.*?)caption:\s*\[(?P<caption>.*?)\],'
     r"(?P<rest>.*?)\)\s*<(?P<label>[^>]+)>",
@@ -81,7 +79,7 @@ def to_markdown(source: str, values: dict, exhibit_map: dict, sources: list[dict
     attribution = "\n".join(f"- {s['attribution']} ({s['licence']})." for s in sources)
     body = re.sub(r"#for source in meta\.sources \[.*?\n\]", lambda _: attribution, body, flags=re.DOTALL)
     body = re.sub(r"#bibliography\([^)]*\)", "# References {-}\n\n::: {#refs}\n:::", body)
-    body = _VAL.sub(lambda m: values[m.group(1)]["text"], body)
+    body = exhibits.VALUE.sub(lambda m: values[m.group(1)]["text"], body)
     body = re.sub(r"@((?:fig|tab)-[a-z0-9-]+)", lambda m: numbers.get(m.group(1), m.group(0)), body)
     body = re.sub(r"@([a-z]+[0-9]{4})", r"[@\1]", body)  # citations
     body = re.sub(r"(?m)^== ", "## ", body)
@@ -110,18 +108,16 @@ def main() -> int:
 
     values = json.loads(paths.VALUES.read_text(encoding="utf-8"))
     exhibit_map = json.loads(exhibits.EXHIBITS_JSON.read_text(encoding="utf-8"))
-    read = [path for nb in pipeline.load() for path in nb.inputs]
-    sources = [{"attribution": s.attribution, "licence": s.licence} for s in sources_of(read)]
+    from .paper import TIMESTAMP, attributions
+
     try:
         markdown = to_markdown(
-            paths.MANUSCRIPT.read_text(encoding="utf-8"), values, exhibit_map, sources, metadata.load()["title"]
+            paths.MANUSCRIPT.read_text(encoding="utf-8"), values, exhibit_map, attributions(), metadata.load()["title"]
         )
     except DocxError as err:
         print(f"docx: {err}", file=sys.stderr)
         return 1
     # Pandoc dates the document from SOURCE_DATE_EPOCH when set: same sources, same bytes.
-    from .paper import TIMESTAMP
-
     os.environ["SOURCE_DATE_EPOCH"] = str(TIMESTAMP)
     with outputs.atomic_output(DOCX) as tmp:
         pypandoc.convert_text(

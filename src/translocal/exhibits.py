@@ -15,6 +15,7 @@ appendix) and ``build/exhibits.md`` (the README's list of exhibits, copied there
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -35,7 +36,8 @@ _BLOCK = re.compile(
     r"(?P<rest>.*?)\)\s*<(?P<label>[^>]+)>",
     re.DOTALL,
 )
-_VALUE = re.compile(r'#val\("([a-z0-9_]+)"\)')
+#: A value the manuscript cites: ``#val("key")``.
+VALUE = re.compile(r'#val\("([a-z0-9_]+)"\)')
 
 
 class ExhibitError(ValueError):
@@ -55,12 +57,13 @@ class Exhibit:
 
 def plain(text: str, values: dict) -> str:
     """A typst caption as plain text: values filled in, markup and escapes removed."""
-    text = _VALUE.sub(lambda m: values[m.group(1)]["text"] if m.group(1) in values else m.group(0), text)
+    text = VALUE.sub(lambda m: values[m.group(1)]["text"] if m.group(1) in values else m.group(0), text)
     text = re.sub(r"\\(.)", r"\1", text)
     text = re.sub(r"@([a-z0-9-]+)", r"\1", text)
     return re.sub(r"\s+", " ", text.replace("_", "")).strip()
 
 
+@functools.cache
 def cells_written(name: str) -> dict[str, int | None]:
     """Which cell of notebook ``name`` wrote each file (project-relative path) and recorded
     each value (``value:KEY``), from the write log of its last build run."""
@@ -131,7 +134,7 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
             continue
         if file not in declared:
             problems.append(f"{file} (read by the manuscript; no notebook declares it)")
-    used = list(dict.fromkeys(_VALUE.findall(source)))
+    used = list(dict.fromkeys(VALUE.findall(source)))
     missing = [key for key in used if key not in values]
     if missing:
         problems += [f"value {key!r} (no notebook recorded it; see paper/values.json)" for key in missing]

@@ -220,13 +220,7 @@ def japan_map(gdf, draw, crs: str, figsize=(7.0, 7.4)):
         drawn = draw(ax, subset)
         handles = handles or drawn
         prefecture_borders(subset).plot(ax=ax, color=BORDER_COLOUR, linewidth=0.35)
-        ax.set_xlim(window[0], window[2])
-        ax.set_ylim(window[1], window[3])
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
+        _frame(ax, window)
         for spine in ax.spines.values():
             spine.set_visible(ax is not main)
             spine.set_linewidth(0.5)
@@ -236,7 +230,12 @@ def japan_map(gdf, draw, crs: str, figsize=(7.0, 7.4)):
 def set_extent(ax: plt.Axes, lonlat_box: tuple[float, float, float, float], crs: str) -> None:
     """Show the longitude/latitude box ``(west, south, east, north)`` on axes drawn in ``crs``,
     at equal aspect, without ticks or axis labels (as maps are)."""
-    window = _window(lonlat_box, crs)
+    _frame(ax, _window(lonlat_box, crs))
+
+
+def _frame(ax: plt.Axes, window: np.ndarray) -> None:
+    """Limit a map's axes to ``window`` (minx, miny, maxx, maxy) at equal aspect, bare of
+    ticks and axis labels."""
     ax.set_xlim(window[0], window[2])
     ax.set_ylim(window[1], window[3])
     ax.set_aspect("equal")

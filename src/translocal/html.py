@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 
 from . import outputs, paths
+from .run import skip_unused_schema_formats
 
-# As in translocal.run: nbformat's jsonschema would load the optional IRI format checker, which
-# compiles a grammar at import (~0.7 s) that notebook export never uses.
-sys.modules.setdefault("rfc3987_syntax", None)
+skip_unused_schema_formats()
 
 
 def export(name: str) -> str:

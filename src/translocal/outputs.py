@@ -40,13 +40,21 @@ def current_cell() -> int | None:
 VALUE_PREFIX = "value:"
 
 
-def log_value(key: str) -> None:
-    """Note in the write log (during a build) which cell recorded the value ``key``."""
+def _append_to_log(item: str, with_cell: bool = True) -> None:
+    """Append one line to the write log, if the build set one: ``item``, a tab and the
+    current cell's execution count (blank outside a notebook)."""
     log = os.environ.get(WRITE_LOG_ENV)
     if log:
-        cell = current_cell()
+        if with_cell:
+            cell = current_cell()
+            item = f"{item}\t{'' if cell is None else cell}"
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{VALUE_PREFIX}{key}\t{'' if cell is None else cell}\n")
+            fh.write(f"{item}\n")
+
+
+def log_value(key: str) -> None:
+    """Note in the write log (during a build) which cell recorded the value ``key``."""
+    _append_to_log(f"{VALUE_PREFIX}{key}")
 
 
 MODULES_PREFIX = "modules:"
@@ -58,20 +66,13 @@ def log_modules() -> None:
     notebooks/pipeline.toml, which decides what a change in ``src/`` reruns."""
     import sys
 
-    log = os.environ.get(WRITE_LOG_ENV)
-    if log:
-        names = sorted(m.split(".", 1)[1] for m in sys.modules if m.startswith("translocal."))
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{MODULES_PREFIX}{' '.join(names)}\n")
+    names = sorted(m.split(".", 1)[1] for m in sys.modules if m.startswith("translocal."))
+    _append_to_log(f"{MODULES_PREFIX}{' '.join(names)}", with_cell=False)
 
 
 def _log_write(path: Path) -> None:
     """Append the path (and the cell writing it) to the write log, one line each."""
-    log = os.environ.get(WRITE_LOG_ENV)
-    if log:
-        cell = current_cell()
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"{path.resolve()}\t{'' if cell is None else cell}\n")
+    _append_to_log(str(path.resolve()))
 
 
 class OutputPathError(RuntimeError):
@@ -134,6 +135,12 @@ def write_text(path: str | os.PathLike, text: str) -> bool:
 
 #: GeoPackages record a modification time; pinning it makes the file byte-reproducible.
 GPKG_DATE = "2020-01-01T00:00:00Z"
+
+
+def write_csv(path: str | os.PathLike, frame, float_format: str = "%.10g", **to_csv) -> bool:
+    """Write a data frame as CSV (no index, ``\n`` line ends, floats to 10 significant digits
+    unless ``float_format`` says otherwise) through ``write_text``; True when it changed."""
+    return write_text(path, frame.to_csv(index=False, lineterminator="\n", float_format=float_format, **to_csv))
 
 
 def write_geopackage(gdf, path: str | os.PathLike, layer: str) -> bool:

@@ -24,6 +24,13 @@ from .manifest import sources_of
 TIMESTAMP = 1577836800
 
 
+def attributions() -> list[dict[str, str]]:
+    """Attribution for every provider whose files the notebooks read, as the manifest words it
+    (the manuscript's "Data sources" section, in the PDF and the Word file alike)."""
+    read = [path for nb in pipeline.load() for path in nb.inputs]
+    return [{"provider": s.provider, "licence": s.licence, "attribution": s.attribution} for s in sources_of(read)]
+
+
 def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Path:
     """Compile ``source`` to ``target`` (written only when the bytes change)."""
     compiler = typst.Compiler(
@@ -32,10 +39,7 @@ def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Pa
         ignore_system_fonts=True,
     )
     meta = metadata.load()
-    # Attribution for every provider whose files the notebooks read, as the manifest words it.
-    read = [path for nb in pipeline.load() for path in nb.inputs]
-    sources = [{"provider": s.provider, "licence": s.licence, "attribution": s.attribution} for s in sources_of(read)]
-    document = {"title": meta["title"], "authors": metadata.author_names(meta), "sources": sources}
+    document = {"title": meta["title"], "authors": metadata.author_names(meta), "sources": attributions()}
     inputs = {"metadata": json.dumps(document, ensure_ascii=False)}
     pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
     outputs.write_bytes(target, pdf)

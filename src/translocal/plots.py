@@ -100,27 +100,10 @@ def recovery_plot(ax: plt.Axes, recovery: pd.DataFrame, model: str, title: str) 
         linewidth=1.1,
         label="estimate, 95% interval",
     )
-    ax.scatter(
-        truth[covered],
-        y[covered],
-        marker="D",
-        facecolor="none",
-        edgecolor="#1a9641",
-        s=30,
-        zorder=3,
-        label="truth, inside the interval",
-    )
-    if (~covered).any():
-        ax.scatter(
-            truth[~covered],
-            y[~covered],
-            marker="D",
-            facecolor="none",
-            edgecolor="#d7191c",
-            s=30,
-            zorder=3,
-            label="truth, outside the interval",
-        )
+    for inside, colour, label in ((covered, "#1a9641", "inside"), (~covered, "#d7191c", "outside")):
+        if inside.any():
+            ax.scatter(truth[inside], y[inside], marker="D", facecolor="none", edgecolor=colour, s=30, zorder=3,
+                       label=f"truth, {label} the interval")  # fmt: skip
     ax.set_yticks(y, [LABELS[t] for t in terms])
     ax.set_title(title, loc="left")
     ax.set_xlabel("coefficient (log-odds)")

@@ -114,15 +114,11 @@ def contiguity_weights(
     neighbours = {i: set(queen.neighbors.get(i, ())) - {i} for i in ids}
     islands = [i for i in ids if not neighbours[i]]
 
-    points = gpd.GeoSeries(polygons, crs=gdf.crs).to_crs(AREA_CRS).representative_point().to_crs("EPSG:4326")
-    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    nearest = _nearest(polygons, gdf.crs)
     position = {i: p for p, i in enumerate(ids)}
     knn_links = set()
     for island in islands:
-        p = position[island]
-        distance = _GEOD.inv(np.full(len(ids), lon[p]), np.full(len(ids), lat[p]), lon, lat)[2]
-        distance[p] = np.inf
-        for q in np.argsort(distance, kind="stable")[:k]:  # stable: ties go to the smaller id
+        for q in nearest(position[island], k):
             neighbours[island].add(ids[q])
             neighbours[ids[q]].add(island)
             knn_links.add(tuple(sorted((island, ids[q]))))
@@ -144,6 +140,21 @@ def contiguity_weights(
     return w, report
 
 
+def _nearest(polygons, crs):
+    """A function giving the positions of the ``k`` units nearest to unit ``p``: distances on
+    the ellipsoid between points inside the units (taken in the equal-area ``AREA_CRS``), the
+    unit itself excluded, ties to the smaller position (stable sort, ids sorted)."""
+    points = gpd.GeoSeries(polygons, crs=crs).to_crs(AREA_CRS).representative_point().to_crs("EPSG:4326")
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+
+    def nearest(p: int, k: int) -> np.ndarray:
+        distance = _GEOD.inv(np.full(len(lon), lon[p]), np.full(len(lat), lat[p]), lon, lat)[2]
+        distance[p] = np.inf
+        return np.argsort(distance, kind="stable")[:k]
+
+    return nearest
+
+
 def knn_weights(gdf: gpd.GeoDataFrame, k: int = 6, id_column: str = "code", transform: str = "R") -> W:
     """The ``k`` nearest units of each unit (by ellipsoidal distance between points inside
     them), made symmetric: an alternative to contiguity for a subset of the frame (such as
@@ -153,14 +164,10 @@ def knn_weights(gdf: gpd.GeoDataFrame, k: int = 6, id_column: str = "code", tran
     ids = gdf["_id"].tolist()
     if not 1 <= k < len(ids):
         raise ValueError(f"k must be between 1 and {len(ids) - 1}, not {k}.")
-    polygons = [_polygonal(g) for g in gdf.geometry]
-    points = gpd.GeoSeries(polygons, crs=gdf.crs).to_crs(AREA_CRS).representative_point().to_crs("EPSG:4326")
-    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    nearest = _nearest([_polygonal(g) for g in gdf.geometry], gdf.crs)
     neighbours: dict[str, set[str]] = {i: set() for i in ids}
     for p, i in enumerate(ids):
-        distance = _GEOD.inv(np.full(len(ids), lon[p]), np.full(len(ids), lat[p]), lon, lat)[2]
-        distance[p] = np.inf
-        for q in np.argsort(distance, kind="stable")[:k]:
+        for q in nearest(p, k):
             neighbours[i].add(ids[q])
             neighbours[ids[q]].add(i)
     return _weights(neighbours, [], transform)
