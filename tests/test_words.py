@@ -21,3 +21,15 @@ def test_findings_read_right_for_every_sign_and_significance():
     assert words.finding(0.8, 0.2) == "show no clear difference in assemblage strength"
     # population change: a negative coefficient means that losing population goes with more
     assert words.finding(-0.2, 0.01, reverse=True) == "are more likely to build stronger assemblages"
+
+
+def test_verdicts_follow_the_p_values():
+    assert words.test_verdict(0.01) == "rejects" and words.test_verdict(0.2) == "gives no evidence against"
+    assert words.tests_agree(0.01, 0.03) == "agree" and words.tests_agree(0.01, 0.3) == "disagree"
+    assert words.tests_agree(0.2, 0.3) == "agree"
+    assert words.significant_everywhere([0.01, 0.02]) == "statistically significant in every column"
+    assert words.significant_everywhere([0.01, 0.2]) == "not statistically significant in every column"
+    assert words.clustering(0.001) == "cluster in space" and words.clustering(0.4) == "show no clear spatial clustering"
+    assert words.autocorrelation(0.2) == "no statistically significant"
+    assert words.capacity_summary(0).startswith("no measure") and words.capacity_summary(1).startswith("one measure")
+    assert words.capacity_summary(4).startswith("several")

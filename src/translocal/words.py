@@ -68,3 +68,38 @@ def finding(estimate: float, p: float, alpha: float = ALPHA, reverse: bool = Fal
         return "show no clear difference in assemblage strength"
     positive = (estimate > 0) != reverse
     return f"are {'more' if positive else 'less'} likely to build stronger assemblages"
+
+
+def test_verdict(p: float, alpha: float = ALPHA) -> str:
+    """What a test of an assumption says, as the verb of "the check … the assumption"."""
+    return "rejects" if p < alpha else "gives no evidence against"
+
+
+def tests_agree(p_first: float, p_second: float, alpha: float = ALPHA) -> str:
+    """Whether two tests of the same hypothesis reach the same verdict: "agree"/"disagree"."""
+    return "agree" if (p_first < alpha) == (p_second < alpha) else "disagree"
+
+
+def significant_everywhere(pvalues: list[float], alpha: float = ALPHA) -> str:
+    """Whether a coefficient is significant in every column of a robustness table."""
+    every = all(p < alpha for p in pvalues)
+    return f"{'' if every else 'not '}statistically significant in every column"
+
+
+def clustering(p: float, alpha: float = ALPHA) -> str:
+    """The predicate of "formal agreements themselves …" from Moran's I's p-value."""
+    return "cluster in space" if p < alpha else "show no clear spatial clustering"
+
+
+def autocorrelation(p: float, alpha: float = ALPHA) -> str:
+    """The adjective of "… autocorrelation" from Moran's I's p-value."""
+    return "statistically significant" if p < alpha else "no statistically significant"
+
+
+def capacity_summary(n_significant: int) -> str:
+    """The conclusion's clause on how many capacity covariates are significant."""
+    if n_significant >= 2:
+        return "several measures of capacity and need are associated with the strength of assemblages"
+    if n_significant == 1:
+        return "one measure of capacity or need is associated with the strength of assemblages"
+    return "no measure of capacity or need is clearly associated with the strength of assemblages"
