@@ -64,13 +64,20 @@ endif
 # Missing files are fetched; when the manifest changes every file is checked again and a
 # file is replaced (getting a new timestamp, so the notebooks reading it rerun) only if its
 # bytes differ from the manifest's.
-data: build/data.verified $(VALIDATED_PRIVATE)
+data: build/data.verified build/register.validated $(VALIDATED_PRIVATE)
 
 $(RAW_FILES) &: | $(ENV)
 	$(PY) -m translocal.acquire
 
 build/data.verified: data/manifest.toml | $(RAW_FILES)
 	$(PY) -m translocal.acquire
+	@touch $@
+
+# The public register of agreements (data/public_agreements.csv), checked against its codebook
+# (translocal.register) before any notebook runs: a bad row stops here, naming line and column.
+build/register.validated: data/public_agreements.csv data/crosswalks/admin1_partners.csv \
+  data/crosswalks/partner_points.csv src/translocal/register.py src/translocal/private.py | $(ENV) build/data.verified
+	$(PY) -m translocal.register
 	@touch $@
 
 notebooks: $(NOTEBOOK_TARGETS)

@@ -146,15 +146,33 @@ def test_the_report_refuses_to_lose_rows():
 
 
 @needs_layers
-def test_public_agreements_are_all_placed(subdivisions):
+def test_public_register_is_placed_or_counted(subdivisions):
+    """The register's partners: at their own code (polygons for VNM/IDN/PHL, points elsewhere),
+    national bodies at the capital; only institutions of unknown location stay unplaced."""
     public = outcome.read_public_agreements(paths.PUBLIC_AGREEMENTS)
-    placed, report = admin1.place_partners(public, subdivisions)
-    assert report.rows_in == len(public) and sum(report.unplaced.values()) == 0
+    points = admin1.read_partner_points()
+    places = pd.concat([subdivisions.drop(columns="geometry"), points.drop(columns="geometry")], ignore_index=True)
+    placed, report = admin1.place_partners(public, places, national=public["partner_level"] == "national")
+    assert report.rows_in == len(public)
+    assert report.unplaced["no_layer"] == 0 and report.unplaced["unknown_code"] == 0
+    unplaced = placed.loc[placed["place_iso_3166_2"].isna()]
+    assert (unplaced["partner_level"] == "institution").all() and unplaced["partner_admin1"].isna().all()
     by_id = placed.set_index("agreement_id")
-    assert by_id.loc["PA08", "place_iso_3166_2"] == "VN-27"  # Quảng Nam, its own code
-    assert by_id.loc["PA14", "place_iso_3166_2"] == "ID-JK"  # Ministry of Manpower, at the capital
+    assert by_id.loc["PA008", "place_iso_3166_2"] == "VN-27"  # Quảng Nam, its own code
+    assert by_id.loc["PA014", "place_iso_3166_2"] == "ID-JK"  # Ministry of Manpower, at the capital
     own = placed["partner_admin1"].notna()
-    assert (placed.loc[own, "placed_by"] == "own_code").all() and (placed.loc[~own, "placed_by"] == "capital").all()
+    assert (placed.loc[own, "placed_by"] == "own_code").all()
+    assert (placed.loc[~own & placed["place_iso_3166_2"].notna(), "placed_by"] == "capital").all()
+
+
+def test_partner_points_are_refused_when_malformed(tmp_path):
+    good = paths.PARTNER_POINTS.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "partner_points.csv"
+    bad.write_text("\n".join([*good, "VN-HN,VNM,Hà Nội,false,105.8,21.0", good[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(admin1.Admin1Error) as err:
+        admin1.read_partner_points(bad)
+    message = str(err.value)
+    assert "VNM has a staged layer" in message and "appears 2 times" in message
 
 
 # --- representative points ---------------------------------------------------------------

@@ -26,13 +26,14 @@ def built():
 
 
 def test_a_module_change_reruns_only_the_notebooks_that_import_it_and_their_dependants():
-    # plots.py is imported by 04 and 07 only; 05 and 06 do not read 04's outputs
-    assert _would_run("src/translocal/plots.py") == ["04_descriptives", "07_model_figures"]
+    # plots.py is imported by 02, 05 and 08 only; no other notebook reads their outputs
+    assert _would_run("src/translocal/plots.py") == ["02_public_record", "05_descriptives", "08_model_figures"]
 
 
 def test_a_raw_input_reruns_from_the_first_notebook_that_reads_it():
     ran = _would_run("data/raw/admin1/indonesia-38-provinces.geojson")
-    assert ran[0] == "03_spatial_join" and "01_frame" not in ran and "02_private_layers" not in ran
+    # read by the public record (02) and the spatial join (04), and what reads 04's outputs
+    assert ran[:2] == ["02_public_record", "04_spatial_join"] and "01_frame" not in ran and "03_private_layers" not in ran
 
 
 def test_manuscript_text_recompiles_only_the_paper():

@@ -56,10 +56,19 @@ def test_push_down_uses_public_prefectural_agreements_too(tiny):
     frame, survey, agreements = tiny
     municipal_only = agreements.loc[agreements["jp_level"] == "municipality"]
     public = pd.DataFrame(
-        {"jp_level": ["prefecture"], "jp_code": ["20"], "signed_on": pd.to_datetime(["2021-11-23"]), "formal": [True]}
+        {
+            "jp_level": ["prefecture", "prefecture"],
+            "jp_code": ["20", "13"],
+            "signed_date": pd.to_datetime(["2021-11-23", "2021-11-23"]),
+            "formal": [True, True],
+            "status": ["signed", "signed"],
+            "labour_related": ["partly", "no"],
+        }
     )
     pushed = outcome.assemblage_strength(frame, survey, municipal_only, public, push_down=True).set_index("code")
     assert pushed.loc["20201", "strength"] == 2
+    # Only labour agreements are pushed down: Tokyo's friendship agreement leaves 13101 as it was.
+    assert pushed.loc["13101", "formal_agreement"] == 0
 
 
 def test_push_down_counts_prefectural_agreements_in_the_window(tiny):
@@ -128,10 +137,22 @@ def test_summary_numbers_all_have_descriptions(tiny):
     assert set(outcome.summary(result, frame, agreements)) == set(outcome.SUMMARY_DESCRIPTIONS)
 
 
-def test_pre2020_exposure_counts_only_agreements_signed_before_the_window(tiny):
+def test_exposure_definitions_on_the_register(tiny):
+    """Main: a formal, signed labour agreement (yes or partly) by the end of 2019; the private
+    list's formal prefectural rows count whatever their subject."""
     _, _, agreements = tiny
     public = pd.DataFrame(
-        {"jp_level": ["prefecture"], "jp_code": ["13"], "signed_on": pd.to_datetime(["2021-11-23"]), "formal": [True]}
+        {
+            "jp_level": ["prefecture"] * 5,
+            "jp_code": ["13", "14", "15", "16", "17"],
+            "signed_date": pd.to_datetime(["2019-06-01", "2019-01-01", "2021-11-23", "2018-05-01", "2019-02-01"]),
+            "formal": [True, True, True, False, True],
+            "status": ["signed", "signed", "signed", "signed", "planned"],
+            "labour_related": ["partly", "no", "yes", "yes", "yes"],
+        }
     )
-    assert outcome.prefecture_exposure(agreements, public) == {"20", "13"}
-    assert outcome.prefecture_exposure(agreements, public, by="2019-12-31") == {"20"}
+    exposed = outcome.exposures(agreements, public)
+    # 13: labour (partly) in 2019; 14: not about workers; 15: after 2019; 16: not formal; 17: only planned.
+    assert exposed["prefecture_exposure"] == {"20", "13"}
+    assert exposed["prefecture_exposure_2023"] == {"20", "13", "15"}
+    assert exposed["prefecture_exposure_any"] == {"20", "13", "14", "15"}

@@ -45,8 +45,8 @@ def test_pipeline_inputs_are_provided_by_something(mode):
 
 
 def test_mode_dependent_notebooks_get_the_mode_and_their_mode_files():
-    synthetic = {nb.name: nb for nb in pipeline.load(mode="synthetic")}["02_private_layers"]
-    real = {nb.name: nb for nb in pipeline.load(mode="real")}["02_private_layers"]
+    synthetic = {nb.name: nb for nb in pipeline.load(mode="synthetic")}["03_private_layers"]
+    real = {nb.name: nb for nb in pipeline.load(mode="real")}["03_private_layers"]
     assert synthetic.parameters["data_mode"] == "synthetic" and real.parameters["data_mode"] == "real"
     assert "data/synthetic/truth.json" in synthetic.outputs and "data/synthetic/truth.json" not in real.outputs
     assert "data/interim/private/survey_2019.csv" in real.inputs

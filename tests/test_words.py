@@ -23,6 +23,12 @@ def test_findings_read_right_for_every_sign_and_significance():
     assert words.finding(-0.2, 0.01, reverse=True) == "are more likely to build stronger assemblages"
 
 
+def test_hazard_findings_read_right_for_every_sign_and_significance():
+    assert words.hazard_finding(0.5, 0.01) == "a higher yearly chance of a first labour agreement"
+    assert words.hazard_finding(-0.5, 0.01) == "a lower yearly chance of a first labour agreement"
+    assert words.hazard_finding(-0.5, 0.3) == "no clearly different yearly chance of a first labour agreement"
+
+
 def test_verdicts_follow_the_p_values():
     assert words.test_verdict(0.01) == "rejects" and words.test_verdict(0.2) == "gives no evidence against"
     assert words.tests_agree(0.01, 0.03) == "agree" and words.tests_agree(0.01, 0.3) == "disagree"

@@ -218,14 +218,17 @@ class PlacementReport:
         )
 
 
-def place_partners(agreements: pd.DataFrame, admin1: pd.DataFrame) -> tuple[pd.DataFrame, PlacementReport]:
+def place_partners(
+    agreements: pd.DataFrame, admin1: pd.DataFrame, national: pd.Series | None = None
+) -> tuple[pd.DataFrame, PlacementReport]:
     """Each agreement's partner place (ISO 3166-2), for every row of ``agreements``.
 
     Needs ``partner_country``, ``partner_type`` and ``partner_admin1`` (blank or missing
     where the partner is not a place), as in the codebook, the synthetic list and
     ``data/public_agreements.csv``. A partner is placed at its own ``partner_admin1`` when
     that is a subdivision of its country in ``admin1``; ministries and other national bodies
-    without one at their country's capital region. Returns the rows with ``place_iso_3166_2``,
+    without one at their country's capital region (``national`` marks those rows instead, as the
+    public register's ``partner_level`` does). Returns the rows with ``place_iso_3166_2``,
     ``placed_by`` (``own_code`` / ``capital``) and ``unplaced_reason`` (a key of
     ``UNPLACED_REASONS``) added, and the report that accounts for every row.
     """
@@ -240,7 +243,8 @@ def place_partners(agreements: pd.DataFrame, admin1: pd.DataFrame) -> tuple[pd.D
     code = agreements["partner_admin1"].fillna("").astype(str).str.strip().str.upper()
 
     own = code.ne("") & code.map(places).eq(country)
-    capital = code.eq("") & kind.isin(NATIONAL_TYPES) & country.isin(capitals.index)
+    is_national = kind.isin(NATIONAL_TYPES) if national is None else national.astype(bool)
+    capital = code.eq("") & is_national & country.isin(capitals.index)
     no_layer = ~own & ~capital & ~country.isin(staged)
     unknown = ~own & ~capital & ~no_layer & code.ne("")
     missing = ~own & ~capital & ~no_layer & code.eq("")
@@ -267,3 +271,39 @@ def place_partners(agreements: pd.DataFrame, admin1: pd.DataFrame) -> tuple[pd.D
         },
     )
     return placed, report
+
+
+POINT_COLUMNS = ("iso_3166_2", "country", "name", "capital", "lon", "lat")
+
+
+def read_partner_points(path: Path = paths.PARTNER_POINTS) -> gpd.GeoDataFrame:
+    """Partner places in countries without a staged boundary layer, as points (EPSG:4326):
+    ``iso_3166_2, country, name, capital, geometry``. Refuses a repeated code, a country
+    with no capital or more than one, a country that has a staged layer, and coordinates
+    outside the longitude/latitude ranges, naming the row."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = [f"{path.name}: missing column {c}" for c in POINT_COLUMNS if c not in table.columns]
+    if problems:
+        raise Admin1Error(problems)
+    lon, lat = pd.to_numeric(table["lon"], errors="coerce"), pd.to_numeric(table["lat"], errors="coerce")
+    for row in table.itertuples():
+        line = row.Index + 2
+        if not (-180 <= lon[row.Index] <= 180 and -90 <= lat[row.Index] <= 90):
+            problems.append(f"{path.name}, line {line}: lon/lat {row.lon}/{row.lat} are not coordinates")
+        if row.capital not in ("true", "false"):
+            problems.append(f"{path.name}, line {line}: capital must be true or false, not {row.capital!r}")
+        if row.country in LAYERS:
+            problems.append(f"{path.name}, line {line}: {row.country} has a staged layer; its places are polygons")
+    problems += [
+        f"{path.name}: {code} appears {n} times" for code, n in table["iso_3166_2"].value_counts().items() if n > 1
+    ]
+    capitals = table.loc[table["capital"] == "true"].groupby("country").size()
+    problems += [
+        f"{path.name}: {country} needs exactly one capital row, has {capitals.get(country, 0)}"
+        for country in sorted(set(table["country"]))
+        if capitals.get(country, 0) != 1
+    ]
+    if problems:
+        raise Admin1Error(problems)
+    out = table[["iso_3166_2", "country", "name"]].assign(capital=table["capital"] == "true")
+    return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(lon, lat), crs=CRS)

@@ -28,7 +28,7 @@ LABELS = {
     "kind_special_ward": "Special ward (Tokyo)",
     "kind_town": "Town",
     "kind_village": "Village",
-    "prefecture_exposure": "Prefecture has a formal agreement",
+    "prefecture_exposure": "Prefecture signed a labour agreement by 2019",
     "const": "Constant",
     "cut_0/1": "Cut point 0 | 1",
     "cut_1/2": "Cut point 1 | 2",
@@ -58,10 +58,12 @@ def main_table(fits: dict[str, models.Fitted]) -> pd.DataFrame:
 
 
 def join_outcome(
-    municipalities: pd.DataFrame, assemblage: pd.DataFrame, pushed: pd.DataFrame, exposed_pre2020: set[str]
+    municipalities: pd.DataFrame, assemblage: pd.DataFrame, pushed: pd.DataFrame, exposed: dict[str, set[str]]
 ) -> tuple[pd.DataFrame, list]:
     """The frame with the outcome (``assemblage``), the pushed-down outcome of the robustness
-    check (``pushed``: ``assemblage_strength(..., push_down=True)``) and the pre-2020 exposure.
+    check (``pushed``: ``assemblage_strength(..., push_down=True)``) and the robustness table's
+    definitions of prefecture exposure (``exposed``: column -> prefecture codes, from
+    ``outcome.exposures``; the main one is already in ``assemblage``).
     One to one on ``code``; returns the joined table and the join reports (every frame row
     must match every outcome row: both come from the same frame)."""
     from .frame import account_join
@@ -75,13 +77,15 @@ def join_outcome(
     for r in (report, report_pushed):
         if r.frame_unmatched or r.table_unmatched:
             raise ValueError(f"{r.table}: {len(r.frame_unmatched)} frame rows unmatched, {r.table_unmatched} extra")
-    joined["prefecture_exposure_pre2020"] = joined["prefecture_code"].isin(exposed_pre2020).astype(int)
+    for column, codes in exposed.items():
+        if column != "prefecture_exposure":
+            joined[column] = joined["prefecture_code"].isin(codes).astype(int)
     return joined, [report, report_pushed]
 
 
 def model_data(analysis: pd.DataFrame, exposure: str = "prefecture_exposure") -> pd.DataFrame:
     """One row per municipality: codes, outcome columns and the design covariates (with
-    ``exposure`` as the prefecture-exposure column, e.g. the pre-2020 definition)."""
+    ``exposure`` as the prefecture-exposure column, e.g. one of the robustness definitions)."""
     x = design_matrix(analysis, analysis[exposure])
     keep = ["code", "prefecture_code", "kind", "responded", "strength", "formal_agreement", "n_policies"]
     keep += [c for c in ("population", "foreign_residents", "titp_censored") if c in analysis.columns]
@@ -146,7 +150,8 @@ ROBUSTNESS = {
     "main": "Main model",
     "no_large": "Without designated cities and special wards",
     "pushed": "Prefectural agreements pushed down (no exposure term)",
-    "pre2020": "Prefecture exposure before 2020",
+    "exposure_2023": "Exposure: labour agreement by 2023",
+    "exposure_any": "Exposure: any formal agreement by 2023",
     "titp_mi": "Censored TITP counts imputed",
 }
 
@@ -166,7 +171,8 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
         "no_large": main_fit("no_large", data.loc[~large].reset_index(drop=True)),
         # The pushed-down outcome is built from the prefectural agreements: exposure leaves.
         "pushed": main_fit("pushed", pushed, without=("prefecture_exposure",)),
-        "pre2020": main_fit("pre2020", model_data(table, exposure="prefecture_exposure_pre2020")),
+        "exposure_2023": main_fit("exposure_2023", model_data(table, exposure="prefecture_exposure_2023")),
+        "exposure_any": main_fit("exposure_any", model_data(table, exposure="prefecture_exposure_any")),
         "titp_mi": pooled_fit("titp_mi", imputed),
     }
 
@@ -448,7 +454,7 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
         ("pop_change_2021_22", "Population change 2021–22 (%)", 2, False),
         ("foreign_per_100", "Foreign residents per 100 residents", 2, False),
         ("titp_per_1000", "TITP trainees per 1,000 residents (uncensored)", 2, False),
-        ("prefecture_exposure", "Prefecture has a formal agreement (%)", 1, True),
+        ("prefecture_exposure", "Prefecture signed a labour agreement by 2019 (%)", 1, True),
         ("is_designated_city", "Designated city (%)", 1, True),
         ("is_special_ward", "Special ward (%)", 1, True),
         ("is_city", "City (%)", 1, True),

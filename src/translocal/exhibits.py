@@ -196,8 +196,8 @@ def markdown(exhibit_map: dict) -> str:
         "",
         (
             "Input files each notebook depends on (directly or through the notebooks it reads from; with the "
-            "author's files in `data/private/`, notebooks 02 and 03 also read their validated copies in "
-            "`data/interim/private/`, and in synthetic mode notebook 02 generates the stand-ins):"
+            "author's files in `data/private/`, notebooks 03 and 04 also read their validated copies in "
+            "`data/interim/private/`, and in synthetic mode notebook 03 generates the stand-ins):"
         ),
         "",
     ]

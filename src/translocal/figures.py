@@ -285,5 +285,15 @@ def mark_synthetic(fig: plt.Figure, data_mode: str, caption_x: float = 0.01) -> 
     fig.text(caption_x, 0.995, SYNTHETIC_LABEL, ha="left", va="top", fontsize=7, color="#c0392b", weight="bold")
 
 
+PUBLIC_LABEL = "REAL DATA — the public register of agreements (data/public_agreements.csv)"
+
+
+def mark_public(fig: plt.Figure, caption_x: float = 0.01) -> None:
+    """Stamp a figure drawn only from public data (the register and public statistics) as
+    real, in the place where synthetic figures carry their caption, so a reader never has to
+    guess which of the paper's figures show the study's own results."""
+    fig.text(caption_x, 0.995, PUBLIC_LABEL, ha="left", va="top", fontsize=7, color="#1f4e79", weight="bold")
+
+
 #: Where ``mark_synthetic`` puts its caption on a ``japan_map`` figure: clear of the insets.
 MAP_CAPTION_X = 0.52

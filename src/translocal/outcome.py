@@ -11,8 +11,14 @@ Formal agreements are observed for every municipality; the informal tier only fo
 respondents and for recorded ties. A non-respondent with neither a formal agreement nor a
 recorded tie therefore has an unknown strength (missing), not 0. Prefecture-level
 agreements do not count for the prefecture's municipalities: they enter as **prefecture
-exposure** (the prefectural government has a formal agreement with a sending-country entity
-signed by the end of 2023), unless ``push_down`` is asked for as a robustness check.
+exposure**, unless ``push_down`` is asked for as a robustness check.
+
+**Prefecture exposure** (main definition): the prefectural government had signed a formal
+agreement about workers (``labour_related`` yes or partly, ``status`` signed) with a
+sending-country entity by the end of 2019, before the 2020–2023 outcome window, according to
+the public register (``data/public_agreements.csv``); in real mode the author's own formal
+prefectural rows dated by then count too (the private list has no labour column). Two
+further definitions enter the robustness table (``EXPOSURES``).
 """
 
 from __future__ import annotations
@@ -41,11 +47,10 @@ KIND_REFERENCE = "city"
 
 
 def read_public_agreements(path: Path) -> pd.DataFrame:
-    """The documented public agreements (data/public_agreements.csv), dates parsed."""
-    table = pd.read_csv(path, dtype={"jp_code": str}, keep_default_na=False, na_values=[""])
-    table["signed_on"] = pd.to_datetime(table["signed_on"])
-    table["formal"] = table["formal"].astype(str).str.lower() == "true"
-    return table
+    """The public register (data/public_agreements.csv), validated (``translocal.register``)."""
+    from .register import validate
+
+    return validate(path)
 
 
 def in_window(dates: pd.Series) -> pd.Series:
@@ -54,24 +59,52 @@ def in_window(dates: pd.Series) -> pd.Series:
     return (dates >= start) & (dates <= end)
 
 
-def prefecture_exposure(
-    agreements: pd.DataFrame, public: pd.DataFrame | None = None, by: str | None = None
-) -> set[str]:
-    """Prefecture codes whose government has a formal agreement signed by the end of the window
-    (or by the date ``by``, e.g. ``"2019-12-31"`` for the pre-2020 robustness definition).
+#: The definitions of prefecture exposure: column -> (signed by, labour-related only, meaning).
+EXPOSURES = {
+    "prefecture_exposure": ("2019-12-31", True, "labour agreement signed by the end of 2019"),
+    "prefecture_exposure_2023": ("2023-12-31", True, "labour agreement signed by the end of 2023"),
+    "prefecture_exposure_any": ("2023-12-31", False, "any formal agreement signed by the end of 2023"),
+}
 
-    ``agreements`` is the (real or synthetic) agreement list; ``public`` the documented public
-    agreements (``data/public_agreements.csv``), whose prefecture rows count too.
+
+def prefecture_exposure(
+    agreements: pd.DataFrame | None,
+    register: pd.DataFrame | None = None,
+    by: str = EXPOSURES["prefecture_exposure"][0],
+    labour_only: bool = True,
+) -> set[str]:
+    """Prefecture codes whose government had signed a formal agreement by the date ``by``.
+
+    ``register`` is the public register (``translocal.register``): its signed, formal
+    prefectural rows count, only those about workers when ``labour_only``. ``agreements`` is
+    the (real or synthetic) private agreement list: its formal prefectural rows count whatever
+    their subject, since the list records no labour column; ``None`` for the register alone.
     """
-    end = pd.Timestamp(by or WINDOW[1])
-    rows = [agreements.loc[(agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool)]]
-    if public is not None:
-        rows.append(public.loc[(public["jp_level"] == "prefecture") & public["formal"].astype(bool)])
+    end = pd.Timestamp(by)
     exposed = set()
-    for table in rows:
-        dated = table.loc[table["signed_on"].notna() & (table["signed_on"] <= end)]
-        exposed |= set(dated["jp_code"].astype(str).str.zfill(2))
+    if agreements is not None:
+        rows = agreements.loc[(agreements["jp_level"] == "prefecture") & agreements["formal"].astype(bool)]
+        rows = rows.loc[rows["signed_on"].notna() & (rows["signed_on"] <= end)]
+        exposed |= set(rows["jp_code"].astype(str).str.zfill(2))
+    if register is not None:
+        rows = register.loc[
+            (register["jp_level"] == "prefecture")
+            & register["formal"]
+            & (register["status"] == "signed")
+            & (register["signed_date"] <= end)
+        ]
+        if labour_only:
+            rows = rows.loc[rows["labour_related"].isin(("yes", "partly"))]
+        exposed |= set(rows["jp_code"].astype(str))
     return exposed
+
+
+def exposures(agreements: pd.DataFrame | None, register: pd.DataFrame | None) -> dict[str, set[str]]:
+    """The prefectures exposed under each definition of ``EXPOSURES``."""
+    return {
+        column: prefecture_exposure(agreements, register, by=by, labour_only=labour)
+        for column, (by, labour, _) in EXPOSURES.items()
+    }
 
 
 def assemblage_strength(
@@ -95,13 +128,19 @@ def assemblage_strength(
     exposed = prefecture_exposure(agreements, public)
     base["formal_agreement"] = base["code"].isin(formal["jp_code"]).astype(int)
     if push_down:
-        sources = [agreements] + ([public] if public is not None else [])
-        prefectural = set()
-        for table in sources:
-            rows = table.loc[
-                (table["jp_level"] == "prefecture") & table["formal"].astype(bool) & in_window(table["signed_on"])
+        private_rows = agreements.loc[
+            (agreements["jp_level"] == "prefecture")
+            & agreements["formal"].astype(bool)
+            & in_window(agreements["signed_on"])
+        ]
+        prefectural = set(private_rows["jp_code"].astype(str).str.zfill(2))
+        if public is not None:
+            from .register import labour_signed
+
+            rows = public.loc[
+                labour_signed(public) & (public["jp_level"] == "prefecture") & in_window(public["signed_date"])
             ]
-            prefectural |= set(rows["jp_code"].astype(str).str.zfill(2))
+            prefectural |= set(rows["jp_code"].astype(str))
         pushed = base["prefecture_code"].isin(prefectural)
         base["formal_agreement"] = (base["formal_agreement"].astype(bool) | pushed).astype(int)
     base["informal_recorded"] = base["code"].isin(informal["jp_code"]).astype(int)
@@ -173,7 +212,7 @@ SUMMARY_DESCRIPTIONS = {
     "share_partner_idn": "Entries 2020-2023 with Indonesian partners (%)",
     "share_partner_phl": "Entries 2020-2023 with Philippine partners (%)",
     "n_formal_phl": "Formal municipal agreements 2020-2023 with Philippine partners",
-    "n_prefectures_exposed": "Prefectures with a formal prefectural agreement signed by the end of 2023",
+    "n_prefectures_exposed": "Prefectures exposed: a formal labour agreement of the prefectural government signed by the end of 2019",
     "median_policies": "Median number of the eight policies among respondents",
 }
 

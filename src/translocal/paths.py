@@ -28,6 +28,11 @@ DATA = ROOT / "data"
 MANIFEST = DATA / "manifest.toml"
 PUBLIC_AGREEMENTS = DATA / "public_agreements.csv"
 PARTNER_PLACES = DATA / "crosswalks" / "admin1_partners.csv"
+#: Partner places outside the three countries with a staged boundary layer: points, sourced.
+PARTNER_POINTS = DATA / "crosswalks" / "partner_points.csv"
+#: Sea links between prefectures that share no land border (for prefecture contiguity).
+SEA_LINKS = DATA / "crosswalks" / "prefecture_sea_links.csv"
+REGISTER_SEARCH_LOG = DATA / "public_agreements_search.csv"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
 PRIVATE = DATA / "private"

@@ -176,7 +176,7 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
         modules = [f"src/translocal/{m}.py" for m in ["__init__", *nb.modules]]
         prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, *modules, "requirements.lock"])
         lines += [
-            f"{targets} &: {prereqs} | $(ENV) build/data.verified",
+            f"{targets} &: {prereqs} | $(ENV) build/data.verified build/register.validated",
             f"\t$(PY) -m translocal.run {nb.name}",
             "",
         ]

@@ -1,4 +1,5 @@
-"""Figures of the fitted models, drawn from the saved results (never refitting).
+"""Figures: the fitted models (drawn from the saved results, never refitting), the public
+register (flow map, timeline, survival curve) and the agreement list's timeline.
 
 Each function draws on axes it is given and returns nothing; notebooks lay out the figure,
 stamp synthetic data (``figures.mark_synthetic``) and save it (``figures.save``).
@@ -111,12 +112,30 @@ def recovery_plot(ax: plt.Axes, recovery: pd.DataFrame, model: str, title: str) 
 
 
 # --------------------------------------------------------------------------- descriptive figures
-#: Projection of the flow map: Albers equal-area centred between Japan and Southeast Asia,
-#: so both are drawn with little distortion on one page.
-FLOW_CRS = "+proj=aea +lat_1=5 +lat_2=35 +lat_0=18 +lon_0=120 +datum=WGS84 +units=m +no_defs"
-FLOW_EXTENT = (94.0, -11.5, 147.0, 46.0)  # lon/lat box of the flow map
-COUNTRY_NAMES = {"VNM": "Viet Nam", "IDN": "Indonesia", "PHL": "Philippines"}
-LINK_COLOURS = {True: "#b2182b", False: "#ef8a62"}  # formal, informal
+#: Projection of the flow map: Albers equal-area centred on the sending countries of the
+#: register, from Uzbekistan to Japan, so that all are drawn with moderate distortion.
+FLOW_CRS = "+proj=aea +lat_1=5 +lat_2=40 +lat_0=25 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+FLOW_EXTENT = (64.0, -11.5, 146.5, 50.5)  # lon/lat box of the flow map
+#: Lines: agreements about workers (labour_related yes or partly) and the others.
+LINK_COLOURS = {True: "#b2182b", False: "#2166ac"}
+LINK_LABELS = {True: "about workers (wholly or partly)", False: "not about workers"}
+#: Widths of the flow lines: 0.6 pt for one agreement, growing with the square root of the count.
+WIDTH_KEY = (1, 3, 10)
+#: Classes of agreements sent or received and their shades (greens, apart from the line colours).
+SHADE_BINS = (1, 3, 10)
+SHADES = ("#f2f2f2", "#d9f0d3", "#a6dba0", "#5aae61")
+SHADE_LABELS = ("no agreement", "1–2 agreements", "3–9 agreements", "10 or more agreements")
+#: Countries grouped in the timeline's colours (the rest as "other countries").
+TIMELINE_COUNTRIES = {
+    "VNM": ("Viet Nam", "#d7301f"),
+    "IDN": ("Indonesia", "#fc8d59"),
+    "PHL": ("Philippines", "#fdcc8a"),
+    "IND": ("India", "#2b8cbe"),
+    "MNG": ("Mongolia", "#8c6bb1"),
+    "NPL": ("Nepal", "#41ab5d"),
+    "other": ("other countries", "#bdbdbd"),
+}
+LABOUR_COLOURS = {"yes": "#b2182b", "partly": "#ef8a62", "no": "#d1e5f0"}
 
 
 def _bezier(p0: np.ndarray, p1: np.ndarray, bend: float = 0.18, n: int = 40) -> np.ndarray:
@@ -128,16 +147,18 @@ def _bezier(p0: np.ndarray, p1: np.ndarray, bend: float = 0.18, n: int = 40) -> 
     return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * control + t**2 * p1
 
 
+def link_width(n) -> np.ndarray:
+    """Line width (points) of a flow of ``n`` agreements."""
+    return 0.6 * np.sqrt(np.asarray(n, dtype=float))
+
+
 def flow_counts(links: pd.DataFrame) -> pd.DataFrame:
-    """Agreements signed 2020–2023 by local Japanese governments (municipalities and
-    prefectures) with placed partners, counted by origin prefecture, destination subdivision
-    and formality, with the mean origin and destination coordinates."""
-    local = links.loc[
-        links["in_window"].astype(bool)
-        & links["jp_level"].isin(["municipality", "prefecture"])
-        & links["dest_lon"].notna()
-    ]
-    keys = ["prefecture_code", "place_iso_3166_2", "formal"]
+    """Signed agreements of local Japanese governments with placed partners, counted by origin
+    prefecture, destination place and whether they are about workers, with the mean origin
+    and the destination coordinates."""
+    local = links.loc[links["jp_level"].isin(["municipality", "prefecture"]) & links["dest_lon"].notna()]
+    local = local.assign(labour=local["labour_related"].isin(["yes", "partly"]))
+    keys = ["prefecture_code", "place_iso_3166_2", "labour"]
     return (
         local.groupby(keys)
         .agg(
@@ -152,89 +173,6 @@ def flow_counts(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flow_map(ax: plt.Axes, japan, admin1, links: pd.DataFrame) -> list:
-    """Japan's prefectures and the partner countries' subdivisions (shaded by the number of
-    agreements 2020–2023 they receive), with a curved line per origin prefecture and
-    destination, its width by the number of agreements, red for formal, orange for informal.
-    Documented public agreements (real) are drawn on top as black dashed lines. Returns
-    legend handles."""
-    import geopandas as gpd
-    from matplotlib import patheffects
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    counts = flow_counts(links.loc[links["dataset"] != "documented public"])
-    received = counts.groupby("place_iso_3166_2")["n"].sum()
-    admin = admin1.to_crs(FLOW_CRS).assign(n=lambda d: d["iso_3166_2"].map(received).fillna(0))
-    japan_sent(ax, japan.to_crs(FLOW_CRS), links, linewidth=0.2)
-    _shade(ax, admin)
-
-    def project(lon, lat):
-        pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(FLOW_CRS)
-        return np.column_stack([pts.x, pts.y])
-
-    top = max(counts["n"].max(), 1) if len(counts) else 1
-    for formal in (False, True):
-        part = counts.loc[counts["formal"].astype(bool) == formal]
-        if not len(part):
-            continue
-        a, b = project(part["origin_lon"], part["origin_lat"]), project(part["dest_lon"], part["dest_lat"])
-        for p0, p1, n in zip(a, b, part["n"]):
-            line = _bezier(p0, p1)
-            ax.plot(
-                line[:, 0],
-                line[:, 1],
-                color=LINK_COLOURS[formal],
-                alpha=0.4,
-                linewidth=0.3 + 2.0 * n / top,
-                solid_capstyle="round",
-                zorder=3,
-            )
-    public = links.loc[
-        (links["dataset"] == "documented public") & links["origin_lon"].notna() & links["dest_lon"].notna()
-    ]
-    if len(public):
-        a, b = project(public["origin_lon"], public["origin_lat"]), project(public["dest_lon"], public["dest_lat"])
-        for p0, p1 in zip(a, b):
-            line = _bezier(p0, p1, bend=-0.12)
-            ax.plot(line[:, 0], line[:, 1], color="black", linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
-    for country, name in COUNTRY_NAMES.items():
-        centre = admin.loc[admin["country"] == country].dissolve().representative_point().iloc[0]
-        ax.text(
-            centre.x,
-            centre.y,
-            name,
-            fontsize=8,
-            ha="center",
-            color="0.15",
-            zorder=5,
-            path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
-        )
-    box = gpd.GeoSeries(gpd.points_from_xy(FLOW_EXTENT[::2], FLOW_EXTENT[1::2]), crs="EPSG:4326").to_crs(FLOW_CRS)
-    ax.set_xlim(box.x.min(), box.x.max())
-    ax.set_ylim(box.y.min(), box.y.max())
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    return [
-        Line2D([], [], color=LINK_COLOURS[True], linewidth=2, label="formal agreement"),
-        Line2D([], [], color=LINK_COLOURS[False], linewidth=2, label="informal tie"),
-        Line2D(
-            [],
-            [],
-            color="black",
-            linewidth=0.9,
-            linestyle=(0, (3, 2)),
-            label="documented public agreement (real, any year)",
-        ),
-    ] + [Patch(facecolor=s, edgecolor="0.55", linewidth=0.3, label=lab) for s, lab in zip(SHADES, SHADE_LABELS)]
-
-
-#: Classes of agreements sent or received (2020–2023) and their shades, shared by both maps.
-SHADE_BINS = (1, 3, 10)
-SHADES = ("#f2f2f2", "#fddbc7", "#f4a582", "#d6604d")
-SHADE_LABELS = ("no agreement", "1–2 agreements", "3–9 agreements", "10 or more agreements")
-
-
 def _shade(ax: plt.Axes, gdf, linewidth: float = 0.15) -> None:
     """Polygons of ``gdf`` shaded by their column ``n`` in the classes of ``SHADE_BINS``."""
     classes = np.digitize(gdf["n"], SHADE_BINS, right=False)
@@ -244,25 +182,162 @@ def _shade(ax: plt.Axes, gdf, linewidth: float = 0.15) -> None:
             part.plot(ax=ax, color=shade, edgecolor="0.55", linewidth=linewidth, rasterized=True)
 
 
-def japan_sent(ax: plt.Axes, japan, links: pd.DataFrame, linewidth: float = 0.3) -> None:
-    """Japan's prefectures (index = prefecture code) shaded by the agreements 2020–2023 that
-    their municipalities and prefectural government signed (agreement list)."""
-    listed = links.loc[
-        (links["dataset"] != "documented public")
-        & links["in_window"].astype(bool)
-        & links["jp_level"].isin(["municipality", "prefecture"])
+def register_flow_map(ax: plt.Axes, japan, polygons, points, links: pd.DataFrame, country_names: dict) -> list:
+    """The public register on one map: Japan's prefectures shaded by the agreements their
+    governments and municipalities signed; the provinces of Viet Nam, Indonesia and the
+    Philippines shaded by the agreements they received; partner places elsewhere as circles
+    (area by agreements) labelled with their country; a curved line per origin prefecture and
+    destination, its width by the number of agreements (``WIDTH_KEY``), red for agreements
+    about workers and blue for the others. ``japan`` is indexed by prefecture code. Returns
+    legend handles."""
+    import geopandas as gpd
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    counts = flow_counts(links)
+    received = counts.groupby("place_iso_3166_2")["n"].sum()
+    japan_signed(ax, japan.to_crs(FLOW_CRS), links, linewidth=0.2)
+    _shade(ax, polygons.to_crs(FLOW_CRS).assign(n=lambda d: d["iso_3166_2"].map(received).fillna(0)))
+
+    def project(lon, lat):
+        pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(FLOW_CRS)
+        return np.column_stack([pts.x, pts.y])
+
+    for labour in (False, True):
+        part = counts.loc[counts["labour"] == labour]
+        a, b = project(part["origin_lon"], part["origin_lat"]), project(part["dest_lon"], part["dest_lat"])
+        for p0, p1, n in zip(a, b, part["n"]):
+            line = _bezier(p0, p1, bend=0.15 if labour else -0.15)
+            ax.plot(line[:, 0], line[:, 1], color=LINK_COLOURS[labour], alpha=0.45, linewidth=float(link_width(n)),
+                    solid_capstyle="round", zorder=3)  # fmt: skip
+    drawn = points.to_crs(FLOW_CRS).assign(n=lambda d: d["iso_3166_2"].map(received).fillna(0))
+    drawn = drawn.loc[drawn["n"] > 0]
+    ax.scatter(drawn.geometry.x, drawn.geometry.y, s=12 + 10 * drawn["n"], facecolor=SHADES[2], edgecolor="0.3",
+               linewidth=0.5, zorder=4)  # fmt: skip
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for country, name in country_names.items():
+        if country in set(polygons["country"]):
+            shape = polygons.loc[polygons["country"] == country].to_crs(FLOW_CRS).dissolve()
+            centre = shape.representative_point().iloc[0]
+            x, y = centre.x, centre.y
+        elif country in set(drawn["country"]):
+            here = drawn.loc[drawn["country"] == country]
+            x, y = here.geometry.x.mean(), here.geometry.y.mean() - 160_000
+        else:
+            continue
+        ax.text(x, y, name, fontsize=7.5, ha="center", va="top", color="0.1", zorder=5, path_effects=halo)
+    import shapely
+
+    frame = shapely.segmentize(shapely.box(*FLOW_EXTENT), 0.5)  # dense edges: the box curves when projected
+    x0, y0, x1, y1 = gpd.GeoSeries([frame], crs="EPSG:4326").to_crs(FLOW_CRS).total_bounds
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    lines = [Line2D([], [], color=LINK_COLOURS[k], linewidth=2, label=LINK_LABELS[k]) for k in (True, False)]
+    widths = [
+        Line2D([], [], color="0.35", linewidth=float(link_width(n)), label=f"{n} agreement{'s' if n > 1 else ''}")
+        for n in WIDTH_KEY
     ]
-    sent = listed.groupby("prefecture_code").size()
+    shades = [Patch(facecolor=c, edgecolor="0.55", linewidth=0.3, label=lab) for c, lab in zip(SHADES, SHADE_LABELS)]
+    return lines + widths + shades
+
+
+def japan_signed(ax: plt.Axes, japan, links: pd.DataFrame, linewidth: float = 0.3) -> None:
+    """Japan's prefectures (index = prefecture code) shaded by the agreements signed by their
+    governments and municipalities."""
+    local = links.loc[links["jp_level"].isin(["municipality", "prefecture"])]
+    sent = local.groupby("prefecture_code").size()
     _shade(ax, japan.assign(n=japan.index.map(sent).fillna(0).to_numpy()), linewidth=linewidth)
 
 
-def timeline(
-    ax: plt.Axes, strip: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-31"), start="2015-01-01"
-) -> None:
-    """Municipal agreements of the agreement list per half-year on ``ax``, formal and informal
-    stacked, with the outcome window shaded; on ``strip`` (a thin axes above, sharing the
-    time axis) the documented public agreements (real), one row per level of government."""
-    listed = links.loc[(links["dataset"] != "documented public") & (links["jp_level"] == "municipality")].copy()
+def register_timeline(axes, register: pd.DataFrame, start: int = 2005, end: int = 2026) -> None:
+    """The register by signing year on four stacked axes sharing the year axis: Japan's
+    national memoranda (one marker each, stacked, so that none hides another), prefectural
+    and municipal agreements (stacked by partner country), and all local agreements by
+    whether they are about workers. Years before ``start`` are pooled in one bar at the left."""
+    signed = register.loc[register["status"] == "signed"]
+    years = list(range(start, end + 1))
+
+    def x_of(year):
+        return np.where(np.asarray(year) < start, start - 2, year)
+
+    strip, *bars = axes
+    national = signed.loc[signed["jp_level"] == "national"]
+    most = 1
+    for year, group in national.groupby("signed_year"):
+        ys = np.arange(1, len(group) + 1)
+        most = max(most, len(group))
+        strip.scatter(np.full(len(ys), x_of(year)), ys, marker="v", s=10, color="black", zorder=3)
+    strip.set_ylim(0.3, most + 0.7)
+    strip.set_yticks([])
+    strip.set_ylabel("national\nmemoranda", rotation=0, ha="right", va="center")
+    for ax, level in zip(bars[:2], ("prefecture", "municipality")):
+        rows = signed.loc[signed["jp_level"] == level]
+        group = rows["partner_country"].where(rows["partner_country"].isin(TIMELINE_COUNTRIES), "other")
+        table = pd.crosstab(x_of(rows["signed_year"]), group).reindex(columns=list(TIMELINE_COUNTRIES), fill_value=0)
+        table = table.reindex([start - 2, *years], fill_value=0)
+        bottom = np.zeros(len(table))
+        for country, (name, colour) in TIMELINE_COUNTRIES.items():
+            ax.bar(table.index, table[country], bottom=bottom, width=0.8, color=colour, label=name, linewidth=0)
+            bottom += table[country].to_numpy()
+        ax.set_ylim(0, bottom.max() * 1.08)
+        ax.set_ylabel(f"{level}\nagreements")
+    local = signed.loc[signed["jp_level"].isin(["prefecture", "municipality"])]
+    table = pd.crosstab(x_of(local["signed_year"]), local["labour_related"]).reindex(
+        index=[start - 2, *years], columns=list(LABOUR_COLOURS), fill_value=0
+    )
+    bottom = np.zeros(len(table))
+    for key, colour in LABOUR_COLOURS.items():
+        label = {"yes": "about workers", "partly": "workers among other fields", "no": "not about workers"}[key]
+        bars[2].bar(table.index, table[key], bottom=bottom, width=0.8, color=colour, label=label, linewidth=0)
+        bottom += table[key].to_numpy()
+    bars[2].set_ylim(0, bottom.max() * 1.08)
+    bars[2].set_ylabel("all local\nagreements")
+    for ax in axes:
+        ax.axvline(start - 1, color="0.6", linewidth=0.6, linestyle=":")
+        ax.set_xlim(start - 3, end + 0.8)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+        if ax is not strip:
+            ax.grid(axis="y", color="0.92", linewidth=0.6)
+    strip.spines["left"].set_visible(False)
+    ticks = [y for y in years if y % 5 == 0]
+    axes[-1].set_xticks([start - 2, *ticks], [f"before\n{start}", *[str(y) for y in ticks]])
+
+
+def survival_plot(ax: plt.Axes, life: pd.DataFrame, start: int) -> None:
+    """Share of the prefectures at risk that have not yet signed a labour agreement, at the end
+    of each year (the life table's survival), as a step curve starting at 1 at the start of
+    ``start``; the number at risk and the events are printed under each year."""
+    xs = [start - 0.5, *life["year"].add(0.5)]
+    ys = [1.0, *life["survival"]]
+    ax.step(xs, ys, where="post", color=POINT, linewidth=1.4)
+    ax.scatter(life["year"] + 0.5, life["survival"], color=POINT, s=10, zorder=3)
+    for row in life.itertuples():
+        ax.text(
+            row.year, -0.09, f"{row.at_risk}", ha="center", va="top", fontsize=7, transform=ax.get_xaxis_transform()
+        )
+        ax.text(row.year, -0.17, f"{row.events}", ha="center", va="top", fontsize=7, transform=ax.get_xaxis_transform())
+    ax.text(start - 1.1, -0.09, "at risk", ha="right", va="top", fontsize=7, transform=ax.get_xaxis_transform())
+    ax.text(start - 1.1, -0.17, "signed", ha="right", va="top", fontsize=7, transform=ax.get_xaxis_transform())
+    ax.set_xticks(life["year"])
+    ax.tick_params(axis="x", labelbottom=False, length=0)
+    for row in life.itertuples():
+        ax.text(row.year, -0.01, str(row.year), ha="center", va="top", fontsize=8, transform=ax.get_xaxis_transform())
+    ax.set_xlim(start - 1.2, life["year"].max() + 0.8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share not yet signed")
+    ax.grid(axis="y", color="0.92", linewidth=0.6)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+
+
+def timeline(ax: plt.Axes, links: pd.DataFrame, window=("2020-01-01", "2023-12-31"), start="2015-01-01") -> None:
+    """Municipal agreements of the agreement list per half-year, formal and informal stacked,
+    with the outcome window shaded."""
+    listed = links.loc[links["jp_level"] == "municipality"].copy()
     listed["signed_on"] = pd.to_datetime(listed["signed_on"])
     edges = pd.date_range(start, "2025-01-01", freq="6MS")
     listed["bin"] = pd.cut(listed["signed_on"], edges, right=False, labels=edges[:-1])
@@ -274,32 +349,19 @@ def timeline(
     )
     width = pd.Timedelta(days=160)
     left = pd.to_datetime(table.index.astype(str)) + pd.Timedelta(days=10)
-    for axes in (ax, strip):
-        axes.axvspan(pd.Timestamp(window[0]), pd.Timestamp(window[1]), color="#f0f0f0", zorder=0)
-    ax.bar(left, table[True], width=width, align="edge", color=LINK_COLOURS[True], label="formal")
+    ax.axvspan(pd.Timestamp(window[0]), pd.Timestamp(window[1]), color="#f0f0f0", zorder=0)
+    ax.text(pd.Timestamp(window[0]) + pd.Timedelta(days=30), 0.97, "outcome window 2020–2023", fontsize=7,
+            color="0.35", va="top", transform=ax.get_xaxis_transform())  # fmt: skip
+    ax.bar(left, table[True], width=width, align="edge", color=FORMAL_COLOURS[True], label="formal")
     ax.bar(
-        left, table[False], width=width, align="edge", bottom=table[True], color=LINK_COLOURS[False], label="informal"
+        left, table[False], width=width, align="edge", bottom=table[True], color=FORMAL_COLOURS[False], label="informal"
     )
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp("2025-01-01"))
     ax.set_ylabel("agreements of the list\nper half-year")
     ax.grid(axis="y", color="0.92", linewidth=0.6)
-    public = links.loc[links["dataset"] == "documented public"].copy()
-    public["signed_on"] = pd.to_datetime(public["signed_on"])
-    levels = {"national": ("s", 2), "prefecture": ("^", 1), "municipality": ("o", 0)}
-    for level, (marker, row) in levels.items():
-        dates = public.loc[public["jp_level"] == level, "signed_on"]
-        strip.scatter(dates, np.full(len(dates), row), marker=marker, color="black", s=18, zorder=3)
-    strip.set_yticks([2, 1, 0], ["national", "prefecture", "municipality"])
-    strip.set_ylim(-0.6, 2.6)
-    strip.tick_params(axis="x", labelbottom=False)
-    strip.set_title("documented public agreements (real)", loc="left", fontsize=8)
-    strip.text(
-        pd.Timestamp(window[0]) + pd.Timedelta(days=30),
-        2.25,
-        "outcome window 2020–2023",
-        fontsize=7,
-        color="0.35",
-        va="center",
-    )
     for spine in ("top", "right"):
-        strip.spines[spine].set_visible(False)
+        ax.spines[spine].set_visible(False)
+
+
+#: Formal agreements and informal ties of the (private) agreement list.
+FORMAL_COLOURS = {True: "#b2182b", False: "#ef8a62"}

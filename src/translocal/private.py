@@ -84,11 +84,12 @@ class Problem:
     column: str | None
     value: object
     message: str
+    unit: str = "row"  # how the message names ``row`` ("line" for the public register)
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {self.unit} {self.row}"
         if self.column is not None:
             where += f", column {self.column}"
         shown = repr(self.value)

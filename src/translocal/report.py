@@ -57,7 +57,7 @@ def statement(timings: list[dict], info: dict[str, str]) -> str:
             f"Measured by the build on {info['cpu']}, {info['cores']} cores, {info['memory']} of memory, "
             f"{info['os']}, Python {info['python']}: the latest run of each notebook, including its kernel "
             "start. Peak memory is the largest resident set of the kernel and the processes it waited "
-            "for (the bootstrap workers of notebook 05 may be left out). The environment install and "
+            "for (the bootstrap workers of notebook 06 may be left out). The environment install and "
             "the data download come on top."
         ),
     ]

@@ -210,13 +210,24 @@ def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
     return out
 
 
+def read_excel_sheet(path: Path) -> pd.DataFrame:
+    """The first sheet as published, every cell as an object, blank cells as NaN.
+
+    Legacy ``.xls`` files (the 2018 and 2019 register tables) are read with calamine, which
+    reads both formats; pandas 3 deprecates its ``xlrd`` engine."""
+    engine = "calamine" if path.suffix.lower() == ".xls" else None
+    return pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""], engine=engine)
+
+
 def read_resident_register(path: Path) -> pd.DataFrame:
     """MIC 住民基本台帳 population table: ``code``, ``name_register``, ``population``.
 
     Keeps every coded row (prefectures, designated cities and their wards included); the
-    national total row (code "-") and the notes are left out.
+    national total row (code "-" or blank) and the notes are left out. Reads both layouts:
+    the 2021/2022 files (header 団体コード in row 6, 人口 / 計 above it) and the 2018/2019
+    ``.xls`` files (header in row 2, 人口 / 計 in the two rows below it).
     """
-    table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
+    table = read_excel_sheet(path)
     head = _header_row(table, "団体コード", path.name)
     total_col = _population_total_column(table, head, path.name)
     table = table.rename(columns={0: "団体コード", 2: "市区町村名", total_col: "人口 計"})
@@ -232,12 +243,20 @@ def read_resident_register(path: Path) -> pd.DataFrame:
 
 
 def _population_total_column(table: pd.DataFrame, head: int, file: str) -> int:
-    """The column headed 人口 / 計 in the register's multi-row header."""
-    for col in table.columns:
-        cells = [normalise_digits(v) for v in table.iloc[:head, col] if pd.notna(v)]
-        if "人口" in cells and "計" in cells:
-            return col
-    raise SourceFormatError(f"{file}: no column headed 人口 / 計 above row {head + 1}")
+    """The column headed 人口 / 計 in the register's multi-row header (the rows above the
+    header row in the later files, the three rows from it in the 2018/2019 files). The
+    first such column is the population; later ones (e.g. in the movements) are not."""
+    for rows in (slice(0, head), slice(head, head + 3)):
+        for col in table.columns:
+            cells = [normalise_digits(v) for v in table.iloc[rows, col] if pd.notna(v)]
+            if "計" in cells and ("人口" in cells or "人口" in _left_header(table, rows, col)):
+                return col
+    raise SourceFormatError(f"{file}: no column headed 人口 / 計 near the header row {head + 1}")
+
+
+def _left_header(table: pd.DataFrame, rows: slice, col: int) -> list[str]:
+    """Header cells of a merged group: 人口 sits above 男, and 計 two columns to its right."""
+    return [normalise_digits(v) for c in range(max(0, col - 2), col) for v in table.iloc[rows, c] if pd.notna(v)]
 
 
 def read_residence_status(path: Path) -> pd.DataFrame:
@@ -275,32 +294,65 @@ def read_residence_status(path: Path) -> pd.DataFrame:
 
 
 def read_residence_status_by_prefecture(path: Path) -> pd.DataFrame:
-    """ISA 在留外国人統計, 第5表 prefecture by residence status (end-2019 and end-2020 files):
+    """ISA 在留外国人統計, 第5表 prefecture by residence status (end-2018, 2019 and 2020 files):
     ``prefecture`` (as printed, e.g. 青森) and ``titp_trainees``; the national total of
     trainees in ``attrs["national_titp_trainees"]``. Headers may break lines inside a cell
-    (技能実習\\n１号イ); whitespace is ignored when matching them.
+    (技能実習\\n１号イ); whitespace is ignored when matching them. The header is the row with
+    総数 and the six 技能実習 columns; the names stand in the columns left of 総数 (column A in
+    the 2019/2020 files; column B in the end-2018 file, whose column A holds only the labels
+    都道府県 and 総数).
     """
-    table = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=[""])
+    table = read_excel_sheet(path)
     squash = lambda v: re.sub(r"\s+", "", normalise_digits(v)) if pd.notna(v) else ""
-    header_rows = [i for i in range(len(table)) if squash(table.iat[i, 1]) == "総数" and pd.isna(table.iat[i, 0])]
-    if not header_rows:
-        raise SourceFormatError(f"{path.name}: no header row with 総数 in column B")
-    head = header_rows[0]
-    table.columns = ["都道府県"] + [squash(c) or f"col{i}" for i, c in enumerate(table.iloc[head]) if i > 0]
     titp = [squash(s) for s in TITP_STATUSES]
-    missing = [c for c in titp if c not in table.columns]
-    if missing:
-        raise SourceFormatError(f"{path.name}: missing columns {missing}")
+    head = None
+    for i in range(len(table)):
+        cells = [squash(v) for v in table.iloc[i]]
+        if "総数" in cells and all(t in cells for t in titp):
+            head, total_col = i, cells.index("総数")
+            break
+    if head is None:
+        raise SourceFormatError(f"{path.name}: no header row with 総数 and the six 技能実習 columns")
+    if total_col == 0:
+        raise SourceFormatError(f"{path.name}: the header's 総数 is in column A, leaving no column for names")
+    header = [squash(c) or f"col{i}" for i, c in enumerate(table.iloc[head])]
+    table.columns = header
     body = table.iloc[head + 1 :]
-    body = body.loc[body["都道府県"].notna()]
+    names = body.iloc[:, :total_col].apply(lambda row: next((squash(v) for v in row if squash(v)), ""), axis=1)
+    body = body.loc[names != ""]
+    names = names.loc[body.index]
     trainees = sum(_numbers(body, c, path.name) for c in titp).astype("int64")
-    names = body["都道府県"].map(squash)
     if (names == "総数").sum() != 1:
         raise SourceFormatError(f"{path.name}: expected one national 総数 row")
     out = pd.DataFrame({"prefecture": names, "titp_trainees": trainees})
     national = int(out.loc[out["prefecture"] == "総数", "titp_trainees"].iloc[0])
     out = out.loc[out["prefecture"] != "総数"].reset_index(drop=True)
     out.attrs["national_titp_trainees"] = national
+    return out
+
+
+def read_prefecture_fiscal(archive: Path, year: str = "H30") -> pd.DataFrame:
+    """MIC 主要財政指標一覧, prefecture sheet of one fiscal year: ``prefecture`` (full name, e.g.
+    青森県) and ``fiscal_strength`` (財政力指数). The sheet has no code column; the 都道府県平均
+    row is left out."""
+    member = f"indices/prefecture/{year}.xlsx"
+    label = f"{archive.name}:{member}"
+    with tarfile.open(archive) as tar:
+        try:
+            blob = tar.extractfile(member).read()
+        except KeyError:
+            raise SourceFormatError(f"{archive}: no member {member}") from None
+    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
+    head = _header_row(table, "都道府県名", label)
+    table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
+    body = table.iloc[head + 1 :]
+    body = body.loc[body["都道府県名"].map(lambda v: pd.notna(v) and str(v).endswith(("都", "道", "府", "県")))]
+    out = pd.DataFrame({"prefecture": body["都道府県名"].map(normalise_digits)})
+    out["fiscal_strength"] = _numbers(body, "財政力指数", label)
+    if len(out) != 47:
+        raise SourceFormatError(f"{label}: {len(out)} prefecture rows, expected 47")
+    out = out.reset_index(drop=True)
+    out.attrs["fiscal_year"] = fiscal_year_western(year)
     return out
 
 

@@ -47,7 +47,7 @@ BETA = dict(
     )
 )
 SIGMA_PREFECTURE = 0.6
-CUTS = (8.5, 10.4)  # τ1, τ2: about 6–7 % strong, about 20 % informal-only
+CUTS = (8.55, 10.55)  # τ1, τ2: about 6 % strong, about 20 % informal-only
 RESPONSE = {"const": -2.65, "log_population": 0.35, "kind_town": -0.25, "kind_village": -0.45}
 INFORMAL_REPORTED_IF_FORMAL = 0.7
 RECORDED_INFORMAL_TIE = 1 / 3
@@ -77,9 +77,9 @@ def read_places(path: Path) -> pd.DataFrame:
 
 
 def covariates(frame: pd.DataFrame, public: pd.DataFrame) -> pd.DataFrame:
-    """The main specification's covariates on the frame; exposure from the public table."""
-    empty = public.iloc[:0]
-    exposed = prefecture_exposure(empty, public)
+    """The main specification's covariates on the frame; exposure (the main definition) from
+    the public register alone."""
+    exposed = prefecture_exposure(None, public)
     return design_matrix(frame, frame["prefecture_code"].isin(exposed))
 
 

@@ -103,3 +103,11 @@ def capacity_summary(n_significant: int) -> str:
     if n_significant == 1:
         return "one measure of capacity or need is associated with the strength of assemblages"
     return "no measure of capacity or need is clearly associated with the strength of assemblages"
+
+
+def hazard_finding(estimate: float, p: float, alpha: float = ALPHA) -> str:
+    """The object of "prefectures with more X had …" in the diffusion model: "a higher (lower)
+    yearly chance of a first labour agreement", or "no clearly different yearly chance …"."""
+    if not p < alpha:
+        return "no clearly different yearly chance of a first labour agreement"
+    return f"a {'higher' if estimate > 0 else 'lower'} yearly chance of a first labour agreement"

@@ -1,0 +1,254 @@
+"""Diffusion of labour agreements across prefectures: a discrete-time event-history model.
+
+Each prefecture is followed year by year from ``START`` (2019, the year after its covariates
+are measured) to ``END``. Its **event** is the first formal, signed, labour-related agreement
+of the prefectural government with a sending-country entity (``register.labour_signed``).
+A prefecture is *at risk* in a year if it has not had the event before that year; it leaves
+the risk set after the year of its event. Prefectures whose first such agreement came before
+``START`` are **early adopters**: described, but never at risk.
+
+The hazard h(t) = P(event in year t | no event before t) is modelled with a logit on the
+prefecture-year rows (the person-period data set):
+
+    logit h_it = a + b'x_i + c (t - START) + d s_i,t-1,
+
+with x the prefecture's covariates measured before 2019 and s_{i,t-1} the share of its
+neighbours (land borders plus a committed list of sea links) that had signed by the end of
+the previous year. Standard errors are clustered by prefecture. The survival curve
+S(t) = prod_{u <= t} (1 - h(u)) of the life table gives the share not yet signed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+START, END = 2019, 2025
+#: The covariates of the hazard model, in order (the neighbour share and the trend follow).
+COVARIATES = ("fiscal_strength", "titp_per_1000", "pop_change_2018_19")
+TERMS = (*COVARIATES, "neighbour_share", "trend")
+LABELS = {
+    "fiscal_strength": "Fiscal strength index, FY2018",
+    "titp_per_1000": "Technical interns per 1,000 residents, end of 2018",
+    "pop_change_2018_19": "Population change 2018-19 (%)",
+    "neighbour_share": "Share of neighbouring prefectures signed by the previous year",
+    "trend": "Year (0 = 2019)",
+}
+
+
+def prefecture_code_of(names: pd.Series, prefectures: dict[str, str]) -> pd.Series:
+    """Two-digit codes for prefecture names as the ISA tables print them (青森, 東京, 北海道) or
+    in full (青森県); refuses a name that matches no prefecture or more than one."""
+    full = {name: code for code, name in prefectures.items()}
+    out = []
+    for name in names:
+        hits = [code for full_name, code in full.items() if full_name == name or full_name == name + full_name[-1]]
+        if len(hits) != 1:
+            raise ValueError(f"prefecture name {name!r} matches {len(hits)} prefectures")
+        out.append(hits[0])
+    return pd.Series(out, index=names.index, dtype="string")
+
+
+def prefecture_covariates(
+    population_2019: pd.DataFrame,
+    population_2018: pd.DataFrame,
+    fiscal: pd.DataFrame,
+    trainees_2018: pd.DataFrame,
+    prefectures: dict[str, str],
+) -> pd.DataFrame:
+    """One row per prefecture with the hazard model's covariates, all measured before 2019.
+
+    ``population_*`` are the resident-register tables (``sources.read_resident_register``;
+    prefecture rows have codes ending in 000), ``fiscal`` the prefecture fiscal sheet and
+    ``trainees_2018`` the end-2018 ISA table by prefecture (its 未定・不詳 row is left out).
+    """
+
+    def prefecture_rows(table: pd.DataFrame) -> pd.Series:
+        rows = table.loc[table["code"].str.endswith("000")]
+        return rows.set_index(rows["code"].str[:2])["population"]
+
+    pop19, pop18 = prefecture_rows(population_2019), prefecture_rows(population_2018)
+    out = pd.DataFrame({"prefecture_code": sorted(prefectures)})
+    out["prefecture"] = out["prefecture_code"].map(prefectures)
+    out["population_2019"] = out["prefecture_code"].map(pop19)
+    out["pop_change_2018_19"] = 100 * (out["population_2019"] / out["prefecture_code"].map(pop18) - 1)
+    fiscal = fiscal.assign(prefecture_code=prefecture_code_of(fiscal["prefecture"], prefectures))
+    out["fiscal_strength"] = out["prefecture_code"].map(fiscal.set_index("prefecture_code")["fiscal_strength"])
+    listed = trainees_2018.loc[trainees_2018["prefecture"] != "未定・不詳"]
+    listed = listed.assign(prefecture_code=prefecture_code_of(listed["prefecture"], prefectures))
+    out["titp_trainees_2018"] = out["prefecture_code"].map(listed.set_index("prefecture_code")["titp_trainees"])
+    out["titp_per_1000"] = 1000 * out["titp_trainees_2018"] / out["population_2019"]
+    missing = out.columns[out.isna().any()].tolist()
+    if missing:
+        raise ValueError(f"prefecture covariates incomplete in {missing}")
+    return out
+
+
+def first_event_year(register: pd.DataFrame, events: pd.Series, prefectures: list[str]) -> pd.Series:
+    """For each prefecture code, the year of its first event (NaN if none): ``events`` marks
+    the register rows that count (formal, signed, labour-related prefectural agreements)."""
+    rows = register.loc[events & (register["jp_level"] == "prefecture")]
+    first = rows.groupby("jp_code")["signed_year"].min()
+    return pd.Series(prefectures, index=prefectures).map(first).astype("Float64").rename("first_year")
+
+
+def person_period(first_year: pd.Series, start: int = START, end: int = END) -> pd.DataFrame:
+    """The prefecture-year risk set: one row per prefecture and year from ``start`` until its
+    event (inclusive) or ``end``; ``event`` is 1 in the year of the first agreement. Early
+    adopters (first agreement before ``start``) have no rows."""
+    rows = []
+    for code, first in first_year.items():
+        if pd.notna(first) and first < start:
+            continue
+        last = end if pd.isna(first) else min(int(first), end)
+        for year in range(start, last + 1):
+            rows.append((code, year, int(pd.notna(first) and year == first)))
+    panel = pd.DataFrame(rows, columns=["prefecture_code", "year", "event"])
+    panel["trend"] = panel["year"] - start
+    return panel
+
+
+def early_adopters(first_year: pd.Series, start: int = START) -> pd.Series:
+    """Prefectures whose first agreement came before ``start``, with its year."""
+    return first_year.loc[first_year.notna() & (first_year < start)].astype(int)
+
+
+def neighbour_share(panel: pd.DataFrame, first_year: pd.Series, neighbours: dict[str, set[str]]) -> pd.Series:
+    """For each prefecture-year, the share of the prefecture's neighbours whose first agreement
+    came by the end of the previous year (early adopters included; 0 for no neighbours)."""
+
+    def share(code: str, year: int) -> float:
+        near = neighbours.get(code, set())
+        if not near:
+            return 0.0
+        signed = [n for n in near if pd.notna(first_year.get(n)) and first_year[n] <= year - 1]
+        return len(signed) / len(near)
+
+    return pd.Series(
+        [share(c, y) for c, y in zip(panel["prefecture_code"], panel["year"])],
+        index=panel.index,
+        name="neighbour_share",
+    )
+
+
+def read_sea_links(path: Path) -> pd.DataFrame:
+    """The committed sea links (two prefecture codes per row, with the crossing named)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("code_a", "code_b"):
+        bad = table.loc[~table[column].str.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])"), column]
+        if len(bad):
+            row = bad.index[0] + 2
+            raise ValueError(f"{path.name}, line {row}, column {column}: {bad.iloc[0]!r} is not a prefecture code")
+    return table
+
+
+def contiguity(prefectures: gpd.GeoDataFrame, sea_links: pd.DataFrame) -> dict[str, set[str]]:
+    """Neighbours of each prefecture: shared land border (queen contiguity of the polygons)
+    plus the sea links. ``prefectures`` needs ``prefecture_code`` and polygons."""
+    from libpysal.weights import Queen
+
+    gdf = prefectures.reset_index(drop=True)
+    weights = Queen.from_dataframe(gdf, use_index=False, silence_warnings=True)
+    codes = gdf["prefecture_code"].tolist()
+    neighbours = {codes[i]: {codes[j] for j in weights.neighbors[i]} for i in range(len(codes))}
+    for a, b in zip(sea_links["code_a"], sea_links["code_b"]):
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    return neighbours
+
+
+def design(panel: pd.DataFrame, covariates: pd.DataFrame, terms=TERMS) -> pd.DataFrame:
+    """The person-period rows with the prefecture covariates joined (counted: every row must
+    find its prefecture)."""
+    joined = panel.merge(covariates, on="prefecture_code", how="left", validate="many_to_one")
+    missing = [t for t in terms if t in joined and joined[t].isna().any()]
+    if missing:
+        raise ValueError(f"prefecture-years without {missing}")
+    return joined
+
+
+def fit_hazard(data: pd.DataFrame, terms=TERMS, year_dummies: bool = False):
+    """Logit of the event on ``terms`` (or on one dummy per year, no constant, when
+    ``year_dummies``), standard errors clustered by prefecture."""
+    if year_dummies:
+        x = pd.get_dummies(data["year"], prefix="year", dtype=float)
+    else:
+        x = sm.add_constant(data[list(terms)].astype(float))
+    groups = pd.factorize(data["prefecture_code"])[0]
+    model = sm.Logit(data["event"].astype(float), x)
+    return model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, maxiter=200)
+
+
+def estimates(result, labels=LABELS) -> pd.DataFrame:
+    """Coefficients, odds ratios, clustered SEs and 95% intervals of a fitted hazard model."""
+    ci = result.conf_int()
+    out = pd.DataFrame(
+        {
+            "term": result.params.index,
+            "label": [labels.get(t, t) for t in result.params.index],
+            "coef": result.params.to_numpy(),
+            "se": result.bse.to_numpy(),
+            "p": result.pvalues.to_numpy(),
+            "ci_low": ci.iloc[:, 0].to_numpy(),
+            "ci_high": ci.iloc[:, 1].to_numpy(),
+        }
+    )
+    out["odds_ratio"] = np.exp(out["coef"])
+    return out
+
+
+def life_table(panel: pd.DataFrame) -> pd.DataFrame:
+    """By year: prefectures at risk, events, the hazard (events / at risk) and the survival
+    S(t), the share of the at-risk prefectures not yet signed at the end of year t."""
+    table = panel.groupby("year").agg(at_risk=("event", "size"), events=("event", "sum")).reset_index()
+    table["hazard"] = table["events"] / table["at_risk"]
+    table["survival"] = (1 - table["hazard"]).cumprod()
+    return table
+
+
+def simulate(n_units: int, years: int, coef: dict[str, float], rng: np.random.Generator) -> pd.DataFrame:
+    """Person-period data from a known logit hazard with one unit-level covariate ``x`` and a
+    linear ``trend``: each unit is followed until its event or for ``years`` years."""
+    x = rng.normal(size=n_units)
+    rows = []
+    for unit in range(n_units):
+        for t in range(years):
+            eta = coef["const"] + coef["x"] * x[unit] + coef["trend"] * t
+            event = int(rng.random() < 1 / (1 + np.exp(-eta)))
+            rows.append((f"u{unit}", START + t, t, x[unit], event))
+            if event:
+                break
+    return pd.DataFrame(rows, columns=["prefecture_code", "year", "trend", "x", "event"])
+
+
+def hazard_table(estimates_: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """The hazard model as the paper prints it: odds ratio, 95% interval and p-value per term
+    (the constant as its baseline odds)."""
+    rows = []
+    for row in estimates_.itertuples():
+        rows.append(
+            {
+                "Term": "Constant (baseline odds)" if row.term == "const" else row.label,
+                "Odds ratio": f"{row.odds_ratio:.{digits}f}",
+                "95% interval": f"{np.exp(row.ci_low):.{digits}f} to {np.exp(row.ci_high):.{digits}f}",
+                "p": f"{row.p:.3f}",
+            }
+        )
+    constant = rows.pop(0) if estimates_["term"].iloc[0] == "const" else None
+    return pd.DataFrame(rows + ([constant] if constant else []))
+
+
+def standardise(covariates: pd.DataFrame, columns=COVARIATES) -> pd.DataFrame:
+    """The prefecture covariates as z-scores over the 47 prefectures, so that the hazard
+    model's odds ratios are per standard deviation and comparable; the standard deviations
+    are kept in ``attrs["sd"]``."""
+    out = covariates.copy()
+    sd = covariates[list(columns)].std(ddof=1)
+    for column in columns:
+        out[column] = (covariates[column] - covariates[column].mean()) / sd[column]
+    out.attrs["sd"] = {column: float(sd[column]) for column in columns}
+    return out

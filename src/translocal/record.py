@@ -1,0 +1,164 @@
+"""The public record: summaries of the register, the places of its partners, and the profile
+of the municipalities that signed, against the whole municipal frame.
+
+All of it is **real**: it reads the public register (``translocal.register``), the municipal
+frame and public boundary and statistics files, never a private table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .register import labour_signed
+
+#: The levels of Japanese government that sign (the national rows are context).
+LOCAL_LEVELS = ("prefecture", "municipality")
+#: Countries in the order the figures and tables list them, with their English names.
+COUNTRY_NAMES = {
+    "VNM": "Viet Nam",
+    "IDN": "Indonesia",
+    "PHL": "Philippines",
+    "IND": "India",
+    "MNG": "Mongolia",
+    "NPL": "Nepal",
+    "KHM": "Cambodia",
+    "MMR": "Myanmar",
+    "LKA": "Sri Lanka",
+    "UZB": "Uzbekistan",
+    "BGD": "Bangladesh",
+}
+LABOUR_LABELS = {"yes": "about workers", "partly": "workers among other fields", "no": "not about workers"}
+
+
+def local(register: pd.DataFrame, signed_only: bool = True) -> pd.DataFrame:
+    """The prefectural and municipal rows (signed ones only, unless ``signed_only`` is False)."""
+    rows = register.loc[register["jp_level"].isin(LOCAL_LEVELS)]
+    return rows.loc[rows["status"] == "signed"] if signed_only else rows
+
+
+def counts(register: pd.DataFrame, index: str | list[str], columns: str) -> pd.DataFrame:
+    """A table of counts of the signed local rows, with totals."""
+    return pd.crosstab(
+        [local(register)[c] for c in ([index] if isinstance(index, str) else index)],
+        local(register)[columns],
+        margins=True,
+        margins_name="total",
+    )
+
+
+def signatories(register: pd.DataFrame, n_prefectures: int, n_municipalities: int) -> pd.DataFrame:
+    """How many prefectures and municipalities have signed anything, and a labour agreement,
+    out of how many (47 and 1,741)."""
+    rows = local(register)
+    labour = rows.loc[labour_signed(rows)]
+    out = {}
+    for level, total in (("prefecture", n_prefectures), ("municipality", n_municipalities)):
+        out[level] = {
+            "governments": total,
+            "signed any agreement": rows.loc[rows["jp_level"] == level, "jp_code"].nunique(),
+            "signed a labour agreement": labour.loc[labour["jp_level"] == level, "jp_code"].nunique(),
+            "agreements": int((rows["jp_level"] == level).sum()),
+            "labour agreements": int((labour["jp_level"] == level).sum()),
+        }
+    return pd.DataFrame(out).T
+
+
+def programme_counts(register: pd.DataFrame) -> pd.DataFrame:
+    """Signed local agreements naming each programme (one agreement may name several), by level."""
+    rows = local(register).assign(programme=lambda d: d["programme"].str.split(";")).explode("programme")
+    return pd.crosstab(rows["programme"], rows["jp_level"], margins=True, margins_name="total")
+
+
+def first_year_by_level(register: pd.DataFrame) -> pd.DataFrame:
+    """For each prefecture and municipality that signed, the year of its first agreement and of
+    its first labour agreement."""
+    rows = local(register)
+    first = rows.groupby(["jp_level", "jp_code", "jp_name"])["signed_year"].min().rename("first_any")
+    labour = rows.loc[labour_signed(rows)].groupby(["jp_level", "jp_code", "jp_name"])["signed_year"].min()
+    return pd.concat([first, labour.rename("first_labour")], axis=1).reset_index()
+
+
+def permutation_test(values: np.ndarray, group: np.ndarray, n_perm: int, rng: np.random.Generator) -> float:
+    """Two-sided permutation p-value of the difference in means between the ``group`` rows and
+    the others: the share of random relabellings (same group size) whose absolute difference
+    is at least the observed one, counting the observed labelling, (1 + b) / (1 + n_perm)."""
+    values = np.asarray(values, dtype=float)
+    group = np.asarray(group, dtype=bool)
+    k, n = int(group.sum()), len(values)
+    total = values.sum()
+
+    def difference(in_group_sum: np.ndarray | float) -> np.ndarray | float:
+        return in_group_sum / k - (total - in_group_sum) / (n - k)
+
+    observed = abs(difference(values[group].sum()))
+    draws = np.argsort(rng.random((n_perm, n)), axis=1)[:, :k]
+    permuted = np.abs(difference(values[draws].sum(axis=1)))
+    return float((1 + np.sum(permuted >= observed - 1e-12)) / (1 + n_perm))
+
+
+def profile(frame: pd.DataFrame, codes: set[str], columns: dict[str, str], n_perm: int, seed: int) -> pd.DataFrame:
+    """The capacity profile of the municipalities in ``codes`` beside all municipalities of the
+    frame: mean and median of each column (``columns``: column -> label), the difference in
+    means to the other municipalities, and its two-sided permutation p-value. Rows with a
+    missing value of a column (e.g. censored trainee counts) are left out of that column, and
+    counted."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    group_all = frame["code"].isin(codes).to_numpy()
+    for column, label in columns.items():
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+        known = ~np.isnan(values)
+        values, group = values[known], group_all[known]
+        rows.append(
+            {
+                "variable": label,
+                "mean, signed": values[group].mean(),
+                "median, signed": np.median(values[group]),
+                "mean, all municipalities": values.mean(),
+                "median, all municipalities": np.median(values),
+                "difference (signed - others)": values[group].mean() - values[~group].mean(),
+                "permutation p": permutation_test(values, group, n_perm, rng),
+                "n signed": int(group.sum()),
+                "n": int(known.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def kind_shares(frame: pd.DataFrame, codes: set[str], kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Share of each kind of municipality among those in ``codes`` and in the frame."""
+    signed = frame.loc[frame["code"].isin(codes), "kind"].value_counts(normalize=True)
+    everyone = frame["kind"].value_counts(normalize=True)
+    return pd.DataFrame({"signed (%)": 100 * signed, "all municipalities (%)": 100 * everyone}).reindex(
+        list(kinds), fill_value=0.0
+    )
+
+
+def profile_table(profile_: pd.DataFrame) -> pd.DataFrame:
+    """The capacity profile as the paper prints it (means, medians, difference, p)."""
+    return pd.DataFrame(
+        {
+            "Variable": profile_["variable"],
+            "Signed: mean (median)": [
+                f"{m:.2f} ({md:.2f})" for m, md in zip(profile_["mean, signed"], profile_["median, signed"])
+            ],
+            "All: mean (median)": [
+                f"{m:.2f} ({md:.2f})"
+                for m, md in zip(profile_["mean, all municipalities"], profile_["median, all municipalities"])
+            ],
+            "Difference": profile_["difference (signed - others)"].map(lambda x: f"{x:.2f}"),
+            "Permutation p": profile_["permutation p"].map(p_text),
+            "n (signed / all)": [f"{a} / {b:,}" for a, b in zip(profile_["n signed"], profile_["n"])],
+        }
+    )
+
+
+def p_text(p: float) -> str:
+    """A p-value as the text prints it: three decimals, or "< 0.001"."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_phrase(p: float) -> str:
+    """A p-value as a phrase of the text: "p < 0.001" or "p = 0.084"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"

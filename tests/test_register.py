@@ -1,0 +1,268 @@
+"""The public register's codebook: small fixtures, every kind of bad row refused by line and column."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from translocal import paths, register
+
+MUNICIPALITIES = {"33215": "美作市", "03208": "遠野市", "13101": "千代田区"}
+PREFECTURES = {"08": "茨城県", "33": "岡山県", "42": "長崎県", "03": "岩手県", "13": "東京都"}
+PLACES = {"VN-27": "VNM", "VN-41": "VNM", "VN-DN": "VNM", "ID-JT": "IDN", "MN-1": "MNG"}
+
+GOOD = [
+    {
+        "agreement_id": "PA001",
+        "jp_level": "national",
+        "jp_code": "",
+        "jp_name": "Japan",
+        "partner_country": "VNM",
+        "partner_level": "national",
+        "partner_type": "ministry",
+        "partner_name": "Ministry of Labour - Invalids and Social Affairs",
+        "partner_admin1": "",
+        "signed_on": "2017-06-06",
+        "date_precision": "day",
+        "status": "signed",
+        "formal": "true",
+        "document": "memorandum",
+        "programme": "titp",
+        "labour_related": "yes",
+        "evidence": "Japan's ministries and MOLISA signed a cooperation memorandum on technical intern training.",
+        "source": "http://example.org/a",
+        "source_2": "",
+        "source_status": "confirmed",
+        "note": "",
+        "searched_on": "2026-11-29",
+    },
+    {
+        "agreement_id": "PA002",
+        "jp_level": "prefecture",
+        "jp_code": "42",
+        "jp_name": "長崎県",
+        "partner_country": "VNM",
+        "partner_level": "subnational",
+        "partner_type": "province",
+        "partner_name": "Quang Nam provincial Department of Labour",
+        "partner_admin1": "VN-27",
+        "signed_on": "2019-10",
+        "date_precision": "month",
+        "status": "signed",
+        "formal": "true",
+        "document": "memorandum",
+        "programme": "titp;hr_general",
+        "labour_related": "yes",
+        "evidence": "Nagasaki and Quang Nam's labour department signed a personnel-exchange memorandum.",
+        "source": "http://example.org/b",
+        "source_2": "",
+        "source_status": "confirmed",
+        "note": "",
+        "searched_on": "2026-11-29",
+    },
+    {
+        "agreement_id": "PA003",
+        "jp_level": "municipality",
+        "jp_code": "03208",
+        "jp_name": "遠野市",
+        "partner_country": "IDN",
+        "partner_level": "subnational",
+        "partner_type": "local",
+        "partner_name": "Purbalingga Regency",
+        "partner_admin1": "ID-JT",
+        "signed_on": "2023",
+        "date_precision": "year",
+        "status": "signed",
+        "formal": "false",
+        "document": "letter_of_intent",
+        "programme": "titp;other",
+        "labour_related": "partly",
+        "evidence": "Tono's mayor and Purbalingga's regent signed a letter of intent on interns and trade.",
+        "source": "http://example.org/c",
+        "source_2": "http://example.org/d",
+        "source_status": "confirmed",
+        "note": "day from the second source",
+        "searched_on": "2026-11-29",
+    },
+    {
+        "agreement_id": "PA004",
+        "jp_level": "prefecture",
+        "jp_code": "08",
+        "jp_name": "茨城県",
+        "partner_country": "MNG",
+        "partner_level": "institution",
+        "partner_type": "school",
+        "partner_name": "A university in Ulaanbaatar",
+        "partner_admin1": "MN-1",
+        "signed_on": "2027-04-01",
+        "date_precision": "day",
+        "status": "planned",
+        "formal": "true",
+        "document": "agreement",
+        "programme": "students",
+        "labour_related": "no",
+        "evidence": "The prefecture announced it will sign a student exchange agreement with the university.",
+        "source": "http://example.org/e",
+        "source_2": "",
+        "source_status": "confirmed",
+        "note": "",
+        "searched_on": "2026-11-29",
+    },
+]
+
+
+def write(tmp_path: Path, rows: list[dict]) -> Path:
+    path = tmp_path / "public_agreements.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=register.COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def check(path: Path) -> pd.DataFrame:
+    return register.validate(path, names=(MUNICIPALITIES, PREFECTURES), places=PLACES)
+
+
+def problems(tmp_path: Path, line: int, **changes) -> list[str]:
+    """Validate GOOD with ``changes`` applied to the row on ``line`` (the header is line 1)."""
+    rows = [dict(r) for r in GOOD]
+    rows[line - 2].update(changes)
+    with pytest.raises(register.RegisterError) as err:
+        check(write(tmp_path, rows))
+    return [str(p) for p in err.value.problems]
+
+
+def test_good_rows_are_typed(tmp_path):
+    table = check(write(tmp_path, GOOD))
+    assert list(table["line"]) == [2, 3, 4, 5]
+    assert table["signed_year"].tolist() == [2017, 2019, 2023, 2027]
+    assert table["signed_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-06-06",
+        "2019-10-01",
+        "2023-01-01",
+        "2027-04-01",
+    ]
+    assert table["formal"].tolist() == [True, True, False, True]
+    assert register.has_programme(table, "titp").tolist() == [True, True, True, False]
+    # Only formal, signed, labour-related rows define exposure and diffusion events.
+    assert register.labour_signed(table).tolist() == [True, True, False, False]
+
+
+@pytest.mark.parametrize(
+    "line, column, changes, words",
+    [
+        (3, "jp_code", {"jp_code": "48"}, "not a prefecture code"),
+        (3, "jp_name", {"jp_name": "長野県"}, "is 長崎県 in the frame"),
+        (4, "jp_code", {"jp_code": "03209"}, "not a municipal code"),
+        (2, "jp_code", {"jp_code": "13"}, "must be blank for a national"),
+        (3, "jp_level", {"jp_level": "county"}, "must be one of"),
+        (3, "partner_country", {"partner_country": "XYZ"}, "must be one of"),
+        (3, "partner_level", {"partner_level": "institution"}, "a province partner is subnational"),
+        (3, "partner_admin1", {"partner_admin1": "VN-99"}, "not an ISO 3166-2 code of the crosswalks"),
+        (3, "partner_admin1", {"partner_admin1": "ID-JT"}, "is a place in IDN, not in VNM"),
+        (3, "partner_admin1", {"partner_admin1": ""}, "required for a subnational partner"),
+        (2, "partner_admin1", {"partner_admin1": "VN-27"}, "must be blank for a national partner"),
+        (3, "signed_on", {"signed_on": "2019-10-08"}, "does not have the form YYYY-MM"),
+        (3, "signed_on", {"signed_on": "2019-13"}, "is not a date"),
+        (3, "signed_on", {"signed_on": "2027-01", "status": "signed"}, "is after searched_on"),
+        (3, "date_precision", {"date_precision": "week"}, "must be one of"),
+        (3, "programme", {"programme": "titp;labour"}, "'labour' is not one of"),
+        (3, "programme", {"programme": "titp;titp"}, "names a programme twice"),
+        (5, "labour_related", {"labour_related": "no", "programme": "care"}, "names a labour programme"),
+        (3, "labour_related", {"programme": "friendship"}, "names no labour programme"),
+        (3, "evidence", {"evidence": " ".join(["word"] * 26)}, "has 26 words"),
+        (3, "source", {"source": "example.org/b"}, "does not have the expected form"),
+        (4, "source_2", {"source_2": "http://example.org/c"}, "repeats source"),
+        (3, "agreement_id", {"agreement_id": "PA001"}, "appears more than once"),
+        (3, "status", {"status": "announced"}, "must be one of"),
+        (3, "formal", {"formal": "yes"}, "must be one of"),
+        (3, "document", {"document": "treaty"}, "must be one of"),
+    ],
+)
+def test_a_bad_cell_is_named_by_line_column_and_value(tmp_path, line, column, changes, words):
+    found = problems(tmp_path, line, **changes)
+    expected = f"public_agreements.csv, line {line}, column {column}"
+    assert any(p.startswith(expected) and words in p for p in found), found
+
+
+def test_duplicate_same_parties_same_date_is_refused(tmp_path):
+    twin = dict(GOOD[1], agreement_id="PA005", partner_name="QUANG NAM provincial department of labour!")
+    with pytest.raises(register.RegisterError) as err:
+        check(write(tmp_path, [*GOOD, twin]))
+    message = str(err.value)
+    assert "line 6, column signed_on" in message and "same parties, date and document as line 3" in message
+
+
+def test_same_parties_on_another_date_or_another_document_is_a_new_agreement(tmp_path):
+    renewal = dict(GOOD[1], agreement_id="PA005", signed_on="2022-10")
+    minutes = dict(GOOD[1], agreement_id="PA006", document="minutes")
+    assert len(check(write(tmp_path, [*GOOD, renewal, minutes]))) == 6
+
+
+def test_missing_and_extra_columns_are_named(tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "evidence"} | {"comment": "x"} for r in GOOD]
+    path = tmp_path / "public_agreements.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    with pytest.raises(register.RegisterError) as err:
+        check(path)
+    message = str(err.value)
+    assert "column evidence: missing column" in message and "column comment: column not in the codebook" in message
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    rows = [dict(r) for r in GOOD]
+    rows[1]["jp_code"] = "99"
+    rows[2]["signed_on"] = "20xx"
+    with pytest.raises(register.RegisterError) as err:
+        check(write(tmp_path, rows))
+    lines = {p.row for p in err.value.problems}
+    assert {3, 4} <= lines
+
+
+def test_make_data_validation_stops_on_a_bad_row(tmp_path, capsys):
+    rows = [dict(r) for r in GOOD]
+    rows[2]["partner_admin1"] = "VN-27"
+    path = write(tmp_path, rows)
+    # The command-line entry point (what `make data` runs) exits 1 with the message.
+    original = register.validate
+    try:
+        register.validate = lambda p: original(p, names=(MUNICIPALITIES, PREFECTURES), places=PLACES)
+        assert register.main([str(path)]) == 1
+    finally:
+        register.validate = original
+    err = capsys.readouterr().err
+    assert "public_agreements.csv, line 4, column partner_admin1" in err and "'VN-27'" in err
+
+
+def test_partial_dates():
+    assert str(register.parse_partial_date("2019", "year")) == "2019-01-01"
+    assert str(register.parse_partial_date("2019-02", "month")) == "2019-02-01"
+    with pytest.raises(ValueError, match="not a date"):
+        register.parse_partial_date("2019-02-30", "day")
+
+
+def test_the_committed_register_is_valid():
+    table = register.validate(paths.PUBLIC_AGREEMENTS)
+    assert table["agreement_id"].is_unique
+    local = table.loc[table["jp_level"] != "national"]
+    assert len(local) >= 90 and local.loc[local["jp_level"] == "prefecture", "jp_code"].nunique() >= 20
+
+
+def test_make_data_validates_the_register_before_any_notebook():
+    import subprocess
+
+    dry = subprocess.run(
+        ["make", "-n", "-W", "data/public_agreements.csv", "data"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "-m translocal.register" in dry.stdout
+    rules = (paths.BUILD / "pipeline.mk").read_text()
+    assert rules.count("build/register.validated") == rules.count("-m translocal.run")
