@@ -33,7 +33,9 @@ def test_a_module_change_reruns_only_the_notebooks_that_import_it_and_their_depe
 def test_a_raw_input_reruns_from_the_first_notebook_that_reads_it():
     ran = _would_run("data/raw/admin1/indonesia-38-provinces.geojson")
     # read by the public record (02) and the spatial join (04), and what reads 04's outputs
-    assert ran[:2] == ["02_public_record", "04_spatial_join"] and "01_frame" not in ran and "03_private_layers" not in ran
+    assert (
+        ran[:2] == ["02_public_record", "04_spatial_join"] and "01_frame" not in ran and "03_private_layers" not in ran
+    )
 
 
 def test_manuscript_text_recompiles_only_the_paper():

@@ -266,3 +266,15 @@ def test_make_data_validates_the_register_before_any_notebook():
     assert "-m translocal.register" in dry.stdout
     rules = (paths.BUILD / "pipeline.mk").read_text()
     assert rules.count("build/register.validated") == rules.count("-m translocal.run")
+
+
+def test_search_log_is_complete_and_ordered():
+    from translocal import record
+
+    log = pd.read_csv(paths.REGISTER_SEARCH_LOG, dtype={"rows_added": int, "results_read": int})
+    assert list(log.columns) == [
+        "query_id", "round", "collector", "query", "language", "corpus", "searched_on", "results_read", "rows_added", "note",
+    ]  # fmt: skip
+    assert log["query_id"].tolist() == [f"Q{i:04d}" for i in range(1, len(log) + 1)]
+    assert (log["corpus"] == "pages").all() and (log["rows_added"] >= 0).all() and log["query"].str.len().gt(0).all()
+    assert record.final_run(pd.Series([2, 0, 1, 0, 0])) == 2 and record.final_run(pd.Series([0, 0])) == 2

@@ -162,3 +162,14 @@ def p_text(p: float) -> str:
 def p_phrase(p: float) -> str:
     """A p-value as a phrase of the text: "p < 0.001" or "p = 0.084"."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def final_run(rows_added: pd.Series) -> int:
+    """How many queries at the end of the search log added no new row: the register's
+    stopping rule is met when this reaches 20."""
+    run = 0
+    for added in reversed(rows_added.astype(int).tolist()):
+        if added:
+            break
+        run += 1
+    return run
