@@ -235,7 +235,7 @@ def hazard_table(estimates_: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
                 "Term": "Constant (baseline odds)" if row.term == "const" else row.label,
                 "Odds ratio": f"{row.odds_ratio:.{digits}f}",
                 "95% interval": f"{np.exp(row.ci_low):.{digits}f} to {np.exp(row.ci_high):.{digits}f}",
-                "p": f"{row.p:.3f}",
+                "p": "< 0.001" if row.p < 0.001 else f"{row.p:.3f}",
             }
         )
     constant = rows.pop(0) if estimates_["term"].iloc[0] == "const" else None
