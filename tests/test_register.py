@@ -278,3 +278,28 @@ def test_search_log_is_complete_and_ordered():
     assert log["query_id"].tolist() == [f"Q{i:04d}" for i in range(1, len(log) + 1)]
     assert (log["corpus"] == "pages").all() and (log["rows_added"] >= 0).all() and log["query"].str.len().gt(0).all()
     assert record.final_run(pd.Series([2, 0, 1, 0, 0])) == 2 and record.final_run(pd.Series([0, 0])) == 2
+
+
+def test_permutation_test_against_exact_enumeration():
+    """On a small set, the permutation p-value approaches the exact one (all relabellings)."""
+    import itertools
+
+    import numpy as np
+
+    from translocal import record
+
+    values = np.array([1.0, 2.0, 3.0, 4.0, 10.0, 12.0])
+    group = np.array([False, False, False, False, True, True])
+    observed = abs(values[group].mean() - values[~group].mean())
+    diffs = []
+    for chosen in itertools.combinations(range(6), 2):
+        mask = np.isin(np.arange(6), chosen)
+        diffs.append(abs(values[mask].mean() - values[~mask].mean()))
+    exact = np.mean(np.array(diffs) >= observed - 1e-12)  # 1 of 15
+    p = record.permutation_test(values, group, 20000, np.random.default_rng(1))
+    assert abs(p - exact) < 0.01 and exact == 1 / 15
+    # drawn in blocks, the relabellings are those of one draw from the same stream
+    draws = np.argsort(np.random.default_rng(1).random((20000, 6)), axis=1)[:, :2]
+    means = values[draws].mean(axis=1)
+    rest = (values.sum() - values[draws].sum(axis=1)) / 4
+    assert p == (1 + np.sum(np.abs(means - rest) >= observed - 1e-12)) / 20001

@@ -92,9 +92,11 @@ def permutation_test(values: np.ndarray, group: np.ndarray, n_perm: int, rng: np
         return in_group_sum / k - (total - in_group_sum) / (n - k)
 
     observed = abs(difference(values[group].sum()))
-    draws = np.argsort(rng.random((n_perm, n)), axis=1)[:, :k]
-    permuted = np.abs(difference(values[draws].sum(axis=1)))
-    return float((1 + np.sum(permuted >= observed - 1e-12)) / (1 + n_perm))
+    exceed = 0
+    for start in range(0, n_perm, 1000):  # in blocks, to bound memory; the same draws as in one block
+        draws = np.argsort(rng.random((min(1000, n_perm - start), n)), axis=1)[:, :k]
+        exceed += int(np.sum(np.abs(difference(values[draws].sum(axis=1))) >= observed - 1e-12))
+    return float((1 + exceed) / (1 + n_perm))
 
 
 def profile(frame: pd.DataFrame, codes: set[str], columns: dict[str, str], n_perm: int, seed: int) -> pd.DataFrame:
