@@ -35,6 +35,7 @@ def test_pushed_down_outcome_only_adds_agreements(table):
     assert (table.loc[known, "strength_pushdown"] >= table.loc[known, "strength"]).all()
     assert (table["formal_pushdown"] >= table["formal_agreement"]).all()
     # The exposure definitions are nested: labour by 2019 (main) within labour by 2023 within any by 2023.
+    assert (table["prefecture_exposure_strict"] <= table["prefecture_exposure"]).all()
     assert (table["prefecture_exposure"] <= table["prefecture_exposure_2023"]).all()
     assert (table["prefecture_exposure_2023"] <= table["prefecture_exposure_any"]).all()
 

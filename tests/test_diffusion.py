@@ -100,3 +100,85 @@ def test_sea_links_are_codes_and_join_the_islands():
     pairs = {frozenset(p) for p in zip(links["code_a"], links["code_b"])}
     # Hokkaido, Kyushu (via Yamaguchi-Fukuoka), Shikoku and Okinawa reach Honshu.
     assert {frozenset({"01", "02"}), frozenset({"35", "40"}), frozenset({"46", "47"})} <= pairs
+
+
+def test_monte_carlo_at_the_size_of_the_chapter():
+    """38 prefectures at risk over 7 years, about as in the chapter: the t(G-1) intervals of the
+    clustered logit still cover the truth at close to the nominal rate."""
+    truth = {"const": -2.0, "x": 0.5, "trend": 0.15}
+    rng = np.random.default_rng(20251231)
+    reps, hits = 300, {k: 0 for k in truth}
+    for _ in range(reps):
+        ci = diffusion.fit_hazard(diffusion.simulate(38, 7, truth, rng), terms=("x", "trend")).conf_int()
+        for name, value in truth.items():
+            hits[name] += ci.loc[name, 0] <= value <= ci.loc[name, 1]
+    for name in truth:
+        assert 0.90 <= hits[name] / reps <= 0.99, (name, hits[name] / reps)
+
+
+def test_first_event_year_counts_only_the_events_of_prefectures():
+    register = pd.DataFrame(
+        {
+            "jp_level": ["prefecture", "prefecture", "prefecture", "municipality", "prefecture"],
+            "jp_code": ["01", "01", "02", "03201", "04"],
+            "signed_year": [2021, 2019, 2018, 2017, 2022],
+            "counts": [True, True, True, True, False],
+        }
+    )
+    first = diffusion.first_event_year(register, register["counts"], ["01", "02", "03", "04"])
+    assert first["01"] == 2019 and first["02"] == 2018 and first[["03", "04"]].isna().all()
+    panel = diffusion.person_period(first, start=2019, end=2021)
+    # an event in the first year: one row, event 1; 02 is an early adopter; 03 and 04 censored
+    assert panel.loc[panel["prefecture_code"] == "01", ["year", "event"]].values.tolist() == [[2019, 1]]
+    assert "02" not in set(panel["prefecture_code"]) and panel["event"].sum() == 1
+
+
+def test_period_dummies_leave_out_the_first_period():
+    data = pd.DataFrame({"year": [2019, 2020, 2022, 2023, 2025]})
+    out = diffusion.period_dummies(data)
+    assert out["period_2020-22"].tolist() == [0, 1, 1, 0, 0] and out["period_2023-25"].tolist() == [0, 0, 0, 1, 1]
+    assert "period_2019" not in out
+
+
+needs_raw = pytest.mark.skipif(not paths.raw("japan-topography/prefectures.json").exists(), reason="run `make data`")
+
+
+@needs_raw
+def test_neighbour_graph_of_the_47_prefectures_is_connected():
+    import geopandas as gpd
+    from libpysal.weights import W
+
+    from translocal import register, sources
+
+    _, prefectures = register.frame_names()
+    layer = gpd.read_file(paths.raw("japan-topography/prefectures.json")).set_crs("EPSG:4326", allow_override=True)
+    layer["prefecture_code"] = diffusion.prefecture_code_of(layer["N03_001"], prefectures)
+    layer["geometry"] = sources.polygonal(layer.geometry.make_valid())
+    neighbours = diffusion.contiguity(layer, diffusion.read_sea_links(paths.SEA_LINKS))
+    assert len(neighbours) == 47 and all(neighbours.values())
+    assert W({k: sorted(v) for k, v in neighbours.items()}, silence_warnings=True).n_components == 1
+    assert {"36", "37", "38", "39"} & neighbours["34"]  # Shikoku reaches Honshu (Ehime-Hiroshima link)
+    assert "37" in neighbours["33"]  # and by land (Kagawa-Okayama on Ishima)
+
+
+@needs_raw
+def test_prefecture_covariates_add_up_to_the_national_totals():
+    from translocal import register, sources
+    from translocal.manifest import verified
+
+    _, prefectures = register.frame_names()
+    pop19 = sources.read_resident_register(verified("japandata-sources/1903ssjin.xls"))
+    trainees = sources.read_residence_status_by_prefecture(verified("moj-zairyu/18-12-05-0.xlsx"))
+    covariates = diffusion.prefecture_covariates(
+        pop19,
+        sources.read_resident_register(verified("japandata-sources/1803ssjin.xls")),
+        sources.read_prefecture_fiscal(verified("japandata-sources/indices.tar.gz"), diffusion.FISCAL_YEAR),
+        trainees,
+        prefectures,
+    )
+    assert len(covariates) == 47 and covariates["prefecture_code"].is_unique
+    assert covariates["population_2019"].sum() == 127_443_563  # the national total of 1903ssjin.xls
+    unknown = int(trainees.loc[trainees["prefecture"] == "未定・不詳", "titp_trainees"].iloc[0])
+    assert covariates["titp_trainees_2018"].sum() + unknown == trainees.attrs["national_titp_trainees"] == 328_360
+    tokyo = covariates.set_index("prefecture_code").loc["13"]
+    assert tokyo["titp_per_1000"] == pytest.approx(1000 * tokyo["titp_trainees_2018"] / tokyo["population_2019"])

@@ -154,5 +154,6 @@ def test_exposure_definitions_on_the_register(tiny):
     exposed = outcome.exposures(agreements, public)
     # 13: labour (partly) in 2019; 14: not about workers; 15: after 2019; 16: not formal; 17: only planned.
     assert exposed["prefecture_exposure"] == {"20", "13"}
+    assert exposed["prefecture_exposure_strict"] == {"20"}  # 13's is only partly about workers
     assert exposed["prefecture_exposure_2023"] == {"20", "13", "15"}
     assert exposed["prefecture_exposure_any"] == {"20", "13", "14", "15"}

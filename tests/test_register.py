@@ -303,3 +303,36 @@ def test_permutation_test_against_exact_enumeration():
     means = values[draws].mean(axis=1)
     rest = (values.sum() - values[draws].sum(axis=1)) / 4
     assert p == (1 + np.sum(np.abs(means - rest) >= observed - 1e-12)) / 20001
+
+
+def test_labour_agreements_are_formal_signed_and_about_workers(tmp_path):
+    rows = [dict(r) for r in GOOD]
+    rows[3].update(labour_related="yes", programme="care")  # planned: announced, not signed
+    assert register.labour_signed(check(write(tmp_path, rows))).tolist() == [True, True, False, False]
+    rows[3].update(status="signed", signed_on="2026-04-01")
+    assert register.labour_signed(check(write(tmp_path, rows))).tolist() == [True, True, False, True]
+
+
+def test_signatories_and_profile_on_a_small_frame():
+    import numpy as np
+
+    from translocal import record
+
+    reg = pd.DataFrame(
+        {
+            "jp_level": ["prefecture", "municipality", "municipality", "municipality"],
+            "jp_code": ["01", "01100", "01100", "01202"],
+            "status": ["signed", "signed", "signed", "planned"],
+            "formal": [True, True, False, True],
+            "labour_related": ["yes", "no", "yes", "yes"],
+        }
+    )
+    table = record.signatories(reg, n_prefectures=47, n_municipalities=5)
+    assert table.loc["prefecture"].tolist() == [47, 1, 1, 1, 1]
+    # 01100 signed two (one informal, so not a labour agreement); the planned one does not count
+    assert table.loc["municipality"].tolist() == [5, 1, 0, 2, 0]
+    frame = pd.DataFrame({"code": list("abcde"), "x": [1.0, 2.0, np.nan, 4.0, 5.0]})
+    out = record.profile(frame, {"a", "c"}, {"x": "X"}, n_perm=99, seed=1).iloc[0]
+    # the missing value of c leaves c out: a alone against b, d, e
+    assert (out["n signed"], out["n"]) == (1, 4)
+    assert out["difference (signed - others)"] == pytest.approx(1.0 - 11.0 / 3)

@@ -1,3 +1,5 @@
+import pytest
+
 from translocal import words
 
 
@@ -27,6 +29,14 @@ def test_hazard_findings_read_right_for_every_sign_and_significance():
     assert words.hazard_finding(0.5, 0.01) == "a higher yearly chance of a first labour agreement"
     assert words.hazard_finding(-0.5, 0.01) == "a lower yearly chance of a first labour agreement"
     assert words.hazard_finding(-0.5, 0.3) == "no clearly different yearly chance of a first labour agreement"
+
+
+def test_lists_read_right():
+    assert words.and_list(["Nepal"]) == "Nepal"
+    assert words.and_list(["Nepal", "India"]) == "Nepal and India"
+    assert words.and_list(["A", "B", "C"]) == "A, B and C"
+    with pytest.raises(ValueError):
+        words.and_list([])
 
 
 def test_verdicts_follow_the_p_values():

@@ -150,6 +150,7 @@ ROBUSTNESS = {
     "main": "Main model",
     "no_large": "Without designated cities and special wards",
     "pushed": "Prefectural agreements pushed down (no exposure term)",
+    "exposure_strict": "Exposure: agreement wholly about workers by 2019",
     "exposure_2023": "Exposure: labour agreement by 2023",
     "exposure_any": "Exposure: any formal agreement by 2023",
     "titp_mi": "Censored TITP counts imputed",
@@ -171,6 +172,7 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
         "no_large": main_fit("no_large", data.loc[~large].reset_index(drop=True)),
         # The pushed-down outcome is built from the prefectural agreements: exposure leaves.
         "pushed": main_fit("pushed", pushed, without=("prefecture_exposure",)),
+        "exposure_strict": main_fit("exposure_strict", model_data(table, exposure="prefecture_exposure_strict")),
         "exposure_2023": main_fit("exposure_2023", model_data(table, exposure="prefecture_exposure_2023")),
         "exposure_any": main_fit("exposure_any", model_data(table, exposure="prefecture_exposure_any")),
         "titp_mi": pooled_fit("titp_mi", imputed),

@@ -28,6 +28,10 @@ import pandas as pd
 import statsmodels.api as sm
 
 START, END = 2019, 2025
+#: MIC fiscal year of the prefectures' fiscal strength: 平成30年度 (FY2018), the year before START.
+FISCAL_YEAR = "H30"
+#: Periods of the robustness model (dummies instead of the linear trend; the first is the reference).
+PERIODS = {"2019": (2019, 2019), "2020-22": (2020, 2022), "2023-25": (2023, 2025)}
 #: The covariates of the hazard model, in order (the neighbour share and the trend follow).
 COVARIATES = ("fiscal_strength", "titp_per_1000", "pop_change_2018_19")
 TERMS = (*COVARIATES, "neighbour_share", "trend")
@@ -37,6 +41,8 @@ LABELS = {
     "pop_change_2018_19": "Population change 2018-19 (%)",
     "neighbour_share": "Share of neighbouring prefectures signed by the previous year",
     "trend": "Year (0 = 2019)",
+    "period_2020-22": "Years 2020-22 (against 2019)",
+    "period_2023-25": "Years 2023-25 (against 2019)",
 }
 
 
@@ -171,16 +177,27 @@ def design(panel: pd.DataFrame, covariates: pd.DataFrame, terms=TERMS) -> pd.Dat
     return joined
 
 
+def period_dummies(data: pd.DataFrame, periods: dict[str, tuple[int, int]] = PERIODS) -> pd.DataFrame:
+    """``data`` with a dummy ``period_<label>`` for each period but the first (the reference)."""
+    out = data.copy()
+    for label, (first, last) in list(periods.items())[1:]:
+        out[f"period_{label}"] = data["year"].between(first, last).astype(float)
+    return out
+
+
 def fit_hazard(data: pd.DataFrame, terms=TERMS, year_dummies: bool = False):
     """Logit of the event on ``terms`` (or on one dummy per year, no constant, when
-    ``year_dummies``), standard errors clustered by prefecture."""
+    ``year_dummies``). Standard errors are clustered by prefecture, with t tests and intervals
+    on G - 1 degrees of freedom (G prefectures), as in the municipal models: the clustering
+    guards against a misspecified hazard (the person-period likelihood is a product of
+    conditionally independent terms only if the model is right), and few clusters call for t."""
     if year_dummies:
         x = pd.get_dummies(data["year"], prefix="year", dtype=float)
     else:
         x = sm.add_constant(data[list(terms)].astype(float))
     groups = pd.factorize(data["prefecture_code"])[0]
     model = sm.Logit(data["event"].astype(float), x)
-    return model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, maxiter=200)
+    return model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, use_t=True, maxiter=200)
 
 
 def estimates(result, labels=LABELS) -> pd.DataFrame:
@@ -225,21 +242,31 @@ def simulate(n_units: int, years: int, coef: dict[str, float], rng: np.random.Ge
     return pd.DataFrame(rows, columns=["prefecture_code", "year", "trend", "x", "event"])
 
 
-def hazard_table(estimates_: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """The hazard model as the paper prints it: odds ratio, 95% interval and p-value per term
-    (the constant as its baseline odds)."""
+def _stars(p: float) -> str:
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+def hazard_table(models: dict[str, pd.DataFrame], footers: dict[str, dict[str, int]], labels=LABELS) -> pd.DataFrame:
+    """The hazard models side by side as the paper prints them: per term an odds ratio with
+    stars and, below it, its 95% interval; then the counts of each model (``footers``:
+    model -> {row label: number}). ``models`` maps a column title to ``estimates(...)``."""
+    terms = list(dict.fromkeys(t for est in models.values() for t in est["term"] if t != "const"))
     rows = []
-    for row in estimates_.itertuples():
-        rows.append(
-            {
-                "Term": "Constant (baseline odds)" if row.term == "const" else row.label,
-                "Odds ratio": f"{row.odds_ratio:.{digits}f}",
-                "95% interval": f"{np.exp(row.ci_low):.{digits}f} to {np.exp(row.ci_high):.{digits}f}",
-                "p": "< 0.001" if row.p < 0.001 else f"{row.p:.3f}",
-            }
-        )
-    constant = rows.pop(0) if estimates_["term"].iloc[0] == "const" else None
-    return pd.DataFrame(rows + ([constant] if constant else []))
+    for term in terms:
+        estimate = {"Term": labels.get(term, term), "row": "estimate"}
+        interval = {"Term": "", "row": "interval"}
+        for title, est in models.items():
+            hit = est.loc[est["term"] == term]
+            if hit.empty:
+                estimate[title], interval[title] = "", ""
+                continue
+            row = hit.iloc[0]
+            estimate[title] = f"{row['odds_ratio']:.2f}{_stars(row['p'])}"
+            interval[title] = f"({np.exp(row['ci_low']):.2f} to {np.exp(row['ci_high']):.2f})"
+        rows += [estimate, interval]
+    for label in next(iter(footers.values())):
+        rows.append({"Term": label, "row": "count", **{title: f"{footers[title][label]:,}" for title in models}})
+    return pd.DataFrame(rows, columns=["Term", "row", *models])
 
 
 def standardise(covariates: pd.DataFrame, columns=COVARIATES) -> pd.DataFrame:

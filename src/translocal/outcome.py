@@ -59,11 +59,13 @@ def in_window(dates: pd.Series) -> pd.Series:
     return (dates >= start) & (dates <= end)
 
 
-#: The definitions of prefecture exposure: column -> (signed by, labour-related only, meaning).
+#: The definitions of prefecture exposure: column -> (signed by, the ``labour_related`` values
+#: that count, or None for any formal agreement, meaning).
 EXPOSURES = {
-    "prefecture_exposure": ("2019-12-31", True, "labour agreement signed by the end of 2019"),
-    "prefecture_exposure_2023": ("2023-12-31", True, "labour agreement signed by the end of 2023"),
-    "prefecture_exposure_any": ("2023-12-31", False, "any formal agreement signed by the end of 2023"),
+    "prefecture_exposure": ("2019-12-31", ("yes", "partly"), "labour agreement signed by the end of 2019"),
+    "prefecture_exposure_strict": ("2019-12-31", ("yes",), "agreement wholly about workers signed by the end of 2019"),
+    "prefecture_exposure_2023": ("2023-12-31", ("yes", "partly"), "labour agreement signed by the end of 2023"),
+    "prefecture_exposure_any": ("2023-12-31", None, "any formal agreement signed by the end of 2023"),
 }
 
 
@@ -71,12 +73,13 @@ def prefecture_exposure(
     agreements: pd.DataFrame | None,
     register: pd.DataFrame | None = None,
     by: str = EXPOSURES["prefecture_exposure"][0],
-    labour_only: bool = True,
+    labour: tuple[str, ...] | None = EXPOSURES["prefecture_exposure"][1],
 ) -> set[str]:
     """Prefecture codes whose government had signed a formal agreement by the date ``by``.
 
     ``register`` is the public register (``translocal.register``): its signed, formal
-    prefectural rows count, only those about workers when ``labour_only``. ``agreements`` is
+    prefectural rows count, only those whose ``labour_related`` is in ``labour`` (all when
+    None; the default, yes or partly, is ``register.labour_signed``). ``agreements`` is
     the (real or synthetic) private agreement list: its formal prefectural rows count whatever
     their subject, since the list records no labour column; ``None`` for the register alone.
     """
@@ -93,8 +96,8 @@ def prefecture_exposure(
             & (register["status"] == "signed")
             & (register["signed_date"] <= end)
         ]
-        if labour_only:
-            rows = rows.loc[rows["labour_related"].isin(("yes", "partly"))]
+        if labour is not None:
+            rows = rows.loc[rows["labour_related"].isin(labour)]
         exposed |= set(rows["jp_code"].astype(str))
     return exposed
 
@@ -102,7 +105,7 @@ def prefecture_exposure(
 def exposures(agreements: pd.DataFrame | None, register: pd.DataFrame | None) -> dict[str, set[str]]:
     """The prefectures exposed under each definition of ``EXPOSURES``."""
     return {
-        column: prefecture_exposure(agreements, register, by=by, labour_only=labour)
+        column: prefecture_exposure(agreements, register, by=by, labour=labour)
         for column, (by, labour, _) in EXPOSURES.items()
     }
 

@@ -235,13 +235,15 @@ def register_flow_map(ax: plt.Axes, japan, polygons, points, links: pd.DataFrame
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    # Three columns of four rows in a legend with ncol=3: line colours, line widths, shades.
+    blank = Line2D([], [], linestyle="none", label=" ")
     lines = [Line2D([], [], color=LINK_COLOURS[k], linewidth=2, label=LINK_LABELS[k]) for k in (True, False)]
     widths = [
         Line2D([], [], color="0.35", linewidth=float(link_width(n)), label=f"{n} agreement{'s' if n > 1 else ''}")
         for n in WIDTH_KEY
     ]
     shades = [Patch(facecolor=c, edgecolor="0.55", linewidth=0.3, label=lab) for c, lab in zip(SHADES, SHADE_LABELS)]
-    return lines + widths + shades
+    return [*lines, blank, blank, *widths, blank, *shades]
 
 
 def japan_signed(ax: plt.Axes, japan, links: pd.DataFrame, linewidth: float = 0.3) -> None:

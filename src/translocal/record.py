@@ -70,15 +70,6 @@ def programme_counts(register: pd.DataFrame) -> pd.DataFrame:
     return pd.crosstab(rows["programme"], rows["jp_level"], margins=True, margins_name="total")
 
 
-def first_year_by_level(register: pd.DataFrame) -> pd.DataFrame:
-    """For each prefecture and municipality that signed, the year of its first agreement and of
-    its first labour agreement."""
-    rows = local(register)
-    first = rows.groupby(["jp_level", "jp_code", "jp_name"])["signed_year"].min().rename("first_any")
-    labour = rows.loc[labour_signed(rows)].groupby(["jp_level", "jp_code", "jp_name"])["signed_year"].min()
-    return pd.concat([first, labour.rename("first_labour")], axis=1).reset_index()
-
-
 def permutation_test(values: np.ndarray, group: np.ndarray, n_perm: int, rng: np.random.Generator) -> float:
     """Two-sided permutation p-value of the difference in means between the ``group`` rows and
     the others: the share of random relabellings (same group size) whose absolute difference
@@ -137,23 +128,32 @@ def kind_shares(frame: pd.DataFrame, codes: set[str], kinds: tuple[str, ...]) ->
     )
 
 
-def profile_table(profile_: pd.DataFrame) -> pd.DataFrame:
-    """The capacity profile as the paper prints it (means, medians, difference, p)."""
-    return pd.DataFrame(
-        {
-            "Variable": profile_["variable"],
-            "Signed: mean (median)": [
-                f"{m:.2f} ({md:.2f})" for m, md in zip(profile_["mean, signed"], profile_["median, signed"])
-            ],
-            "All: mean (median)": [
-                f"{m:.2f} ({md:.2f})"
-                for m, md in zip(profile_["mean, all municipalities"], profile_["median, all municipalities"])
-            ],
-            "Difference": profile_["difference (signed - others)"].map(lambda x: f"{x:.2f}"),
-            "Permutation p": profile_["permutation p"].map(p_text),
-            "n (signed / all)": [f"{a} / {b:,}" for a, b in zip(profile_["n signed"], profile_["n"])],
-        }
-    )
+def profile_table(profiles: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The capacity profiles as the paper prints them, one block per group (``profiles``: group
+    label -> ``profile(...)``): mean (median) of the group and of the other municipalities,
+    the difference in means and its permutation p-value."""
+    blocks = []
+    for group, table in profiles.items():
+        n_signed, n_all = table["n signed"], table["n"]
+        others_mean = (table["mean, all municipalities"] * n_all - table["mean, signed"] * n_signed) / (
+            n_all - n_signed
+        )
+        blocks.append(
+            pd.DataFrame(
+                {
+                    "Group": [group] + [""] * (len(table) - 1),
+                    "Variable": table["variable"],
+                    "Group: mean (median)": [
+                        f"{m:.2f} ({md:.2f})" for m, md in zip(table["mean, signed"], table["median, signed"])
+                    ],
+                    "Others: mean": others_mean.map(lambda x: f"{x:.2f}"),
+                    "Difference": table["difference (signed - others)"].map(lambda x: f"{x:.2f}"),
+                    "Permutation p": table["permutation p"].map(p_text),
+                    "n (group / all)": [f"{a} / {b:,}" for a, b in zip(n_signed, n_all)],
+                }
+            )
+        )
+    return pd.concat(blocks, ignore_index=True)
 
 
 def p_text(p: float) -> str:

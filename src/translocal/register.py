@@ -68,6 +68,8 @@ PROGRAMMES = ("titp", "ssw", "care", "students", "hr_general", "friendship", "ot
 #: Programmes that are about workers: a row coded with one of them cannot be ``labour_related = no``.
 LABOUR_PROGRAMMES = ("titp", "ssw", "care", "hr_general")
 LABOUR_RELATED = ("yes", "partly", "no")
+#: The values of ``labour_related`` that make a formal, signed agreement a *labour agreement*.
+LABOUR_VALUES = ("yes", "partly")
 STATUSES = ("signed", "planned")
 #: What the signed document is called: memorandum (MOU, MOC, 覚書), agreement (協定, sister-city
 #: or friendship agreement), minutes (合意議事録), letter_of_intent (意向書), declaration (joint
@@ -169,6 +171,8 @@ def row_problems(
         if level == "national":
             if code:
                 add(row, "jp_code", "must be blank for a national memorandum")
+            if jp_name and jp_name != "Japan":
+                add(row, "jp_name", "must be Japan for a national memorandum")
         elif level == "prefecture":
             if code not in prefectures:
                 add(row, "jp_code", "not a prefecture code of the frame (two digits, 01-47)")
@@ -316,7 +320,7 @@ def has_programme(table: pd.DataFrame, programme: str) -> pd.Series:
 def labour_signed(table: pd.DataFrame) -> pd.Series:
     """Formal, signed agreements about workers (``labour_related`` yes or partly): the ones
     that define prefecture exposure and the events of the diffusion model."""
-    return table["formal"] & (table["status"] == "signed") & table["labour_related"].isin(("yes", "partly"))
+    return table["formal"] & (table["status"] == "signed") & table["labour_related"].isin(LABOUR_VALUES)
 
 
 def frame_names(boundaries_file: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:

@@ -111,3 +111,11 @@ def hazard_finding(estimate: float, p: float, alpha: float = ALPHA) -> str:
     if not p < alpha:
         return "no clearly different yearly chance of a first labour agreement"
     return f"a {'higher' if estimate > 0 else 'lower'} yearly chance of a first labour agreement"
+
+
+def and_list(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    if not items:
+        raise ValueError("and_list needs at least one item")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
