@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from translocal import admin1, outcome, paths
+from translocal import admin1, paths, register
 
 needs_layers = pytest.mark.skipif(not admin1.RAW_DIR.exists(), reason="run `make data` first")
 
@@ -149,9 +149,9 @@ def test_the_report_refuses_to_lose_rows():
 def test_public_register_is_placed_or_counted(subdivisions):
     """The register's partners: at their own code (polygons for VNM/IDN/PHL, points elsewhere),
     national bodies at the capital; only institutions of unknown location stay unplaced."""
-    public = outcome.read_public_agreements(paths.PUBLIC_AGREEMENTS)
-    points = admin1.read_partner_points()
-    places = pd.concat([subdivisions.drop(columns="geometry"), points.drop(columns="geometry")], ignore_index=True)
+    public = register.validate(paths.PUBLIC_AGREEMENTS)
+    places, destinations = admin1.partner_places(subdivisions, admin1.read_partner_points())
+    assert len(places) == len(destinations) and places["iso_3166_2"].is_unique
     placed, report = admin1.place_partners(public, places, national=public["partner_level"] == "national")
     assert report.rows_in == len(public)
     assert report.unplaced["no_layer"] == 0 and report.unplaced["unknown_code"] == 0

@@ -46,6 +46,34 @@ def test_lagged_neighbour_share_by_hand(three):
     assert share[panel["prefecture_code"] == "C"].tolist() == [0.0, 0.0, 0.0, 1.0, 1.0]
 
 
+def test_risk_set_is_the_steps_in_one_call(three):
+    first, neighbours = three
+    register = pd.DataFrame(
+        {
+            "jp_level": ["prefecture"] * 4,
+            "jp_code": ["A", "B", "B", "C"],
+            "agreement_id": ["PA1", "PA2", "PA3", "PA4"],
+            "signed_date": pd.to_datetime(["2017-05-01", "2022-01-01", "2021-03-01", "2020-01-01"]),
+            "signed_year": [2017, 2022, 2021, 2020],
+        }
+    )
+    counts = pd.Series([True, True, True, False])  # C's agreement is not an event
+    rows = diffusion.first_event_rows(register, counts)
+    assert rows["agreement_id"].to_dict() == {"A": "PA1", "B": "PA3"}  # B's first is the 2021 one
+    got_first, early, panel = diffusion.risk_set(register, counts, ["A", "B", "C"], neighbours, start=2019, end=2023)
+    pd.testing.assert_series_equal(got_first, first.rename("first_year"))
+    step_by_step = diffusion.person_period(first, start=2019, end=2023)
+    step_by_step["neighbour_share"] = diffusion.neighbour_share(step_by_step, first, neighbours)
+    pd.testing.assert_frame_equal(panel, step_by_step)
+    assert early.to_dict() == {"A": 2017}
+    assert diffusion.sample_counts(panel, early) == {
+        "Early adopters (not at risk)": 1,
+        "Prefectures at risk": 2,
+        "First agreements (events)": 1,
+        "Prefecture-years": 8,
+    }
+
+
 def test_an_event_after_the_end_is_censored():
     first = pd.Series({"D": 2026.0}, dtype="Float64")
     panel = diffusion.person_period(first, start=2019, end=2025)
@@ -122,6 +150,8 @@ def test_first_event_year_counts_only_the_events_of_prefectures():
             "jp_level": ["prefecture", "prefecture", "prefecture", "municipality", "prefecture"],
             "jp_code": ["01", "01", "02", "03201", "04"],
             "signed_year": [2021, 2019, 2018, 2017, 2022],
+            "signed_date": pd.to_datetime(["2021-01-01", "2019-06-01", "2018-01-01", "2017-01-01", "2022-01-01"]),
+            "agreement_id": ["PA1", "PA2", "PA3", "PA4", "PA5"],
             "counts": [True, True, True, True, False],
         }
     )
@@ -145,15 +175,12 @@ needs_raw = pytest.mark.skipif(not paths.raw("japan-topography/prefectures.json"
 
 @needs_raw
 def test_neighbour_graph_of_the_47_prefectures_is_connected():
-    import geopandas as gpd
     from libpysal.weights import W
 
-    from translocal import register, sources
+    from translocal import register
 
     _, prefectures = register.frame_names()
-    layer = gpd.read_file(paths.raw("japan-topography/prefectures.json")).set_crs("EPSG:4326", allow_override=True)
-    layer["prefecture_code"] = diffusion.prefecture_code_of(layer["N03_001"], prefectures)
-    layer["geometry"] = sources.polygonal(layer.geometry.make_valid())
+    layer = diffusion.prefecture_polygons(paths.raw("japan-topography/prefectures.json"), prefectures)
     neighbours = diffusion.contiguity(layer, diffusion.read_sea_links(paths.SEA_LINKS))
     assert len(neighbours) == 47 and all(neighbours.values())
     assert W({k: sorted(v) for k, v in neighbours.items()}, silence_warnings=True).n_components == 1
@@ -167,15 +194,8 @@ def test_prefecture_covariates_add_up_to_the_national_totals():
     from translocal.manifest import verified
 
     _, prefectures = register.frame_names()
-    pop19 = sources.read_resident_register(verified("japandata-sources/1903ssjin.xls"))
     trainees = sources.read_residence_status_by_prefecture(verified("moj-zairyu/18-12-05-0.xlsx"))
-    covariates = diffusion.prefecture_covariates(
-        pop19,
-        sources.read_resident_register(verified("japandata-sources/1803ssjin.xls")),
-        sources.read_prefecture_fiscal(verified("japandata-sources/indices.tar.gz"), diffusion.FISCAL_YEAR),
-        trainees,
-        prefectures,
-    )
+    covariates = diffusion.read_covariates(prefectures)
     assert len(covariates) == 47 and covariates["prefecture_code"].is_unique
     assert covariates["population_2019"].sum() == 127_443_563  # the national total of 1903ssjin.xls
     unknown = int(trainees.loc[trainees["prefecture"] == "未定・不詳", "titp_trainees"].iloc[0])

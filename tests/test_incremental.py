@@ -10,13 +10,18 @@ from translocal import outputs, paths, pipeline
 from translocal.run import check_modules
 
 
-def _would_run(changed: str) -> list[str]:
-    """The notebooks `make` would run if ``changed`` were newer than everything (make -n -W)."""
+def _dry_run(changed: str) -> str:
+    """What `make` would do if ``changed`` were newer than everything (make -n -W)."""
     result = subprocess.run(
         ["make", "-n", "-W", changed, "all"], cwd=paths.ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    return re.findall(r"translocal\.run (\S+)", result.stdout)
+    return result.stdout
+
+
+def _would_run(changed: str) -> list[str]:
+    """The notebooks `make` would run if ``changed`` were newer than everything."""
+    return re.findall(r"translocal\.run (\S+)", _dry_run(changed))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -36,6 +41,16 @@ def test_a_raw_input_reruns_from_the_first_notebook_that_reads_it():
     assert (
         ran[:2] == ["02_public_record", "04_spatial_join"] and "01_frame" not in ran and "03_private_layers" not in ran
     )
+
+
+def test_a_register_change_is_validated_before_the_notebooks_that_read_it_rerun():
+    dry = _dry_run("data/public_agreements.csv")
+    ran = re.findall(r"translocal\.run (\S+)", dry)
+    assert "-m translocal.register" in dry and dry.index("-m translocal.register") < dry.index("translocal.run")
+    assert ran[:3] == ["02_public_record", "03_private_layers", "04_spatial_join"] and "01_frame" not in ran
+    # every notebook waits for the validation, whatever make runs first
+    rules = (paths.BUILD / "pipeline.mk").read_text(encoding="utf-8")
+    assert rules.count("build/register.validated") == rules.count("-m translocal.run")
 
 
 def test_manuscript_text_recompiles_only_the_paper():

@@ -252,22 +252,6 @@ def test_the_committed_register_is_valid():
     assert len(local) >= 90 and local.loc[local["jp_level"] == "prefecture", "jp_code"].nunique() >= 20
 
 
-def test_make_data_validates_the_register_before_any_notebook():
-    import subprocess
-
-    dry = subprocess.run(
-        ["make", "-n", "-W", "data/public_agreements.csv", "data"],
-        cwd=paths.ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert dry.returncode == 0, dry.stderr
-    assert "-m translocal.register" in dry.stdout
-    rules = (paths.BUILD / "pipeline.mk").read_text()
-    assert rules.count("build/register.validated") == rules.count("-m translocal.run")
-
-
 def test_search_log_is_complete_and_ordered():
     from translocal import record
 
@@ -336,3 +320,26 @@ def test_signatories_and_profile_on_a_small_frame():
     # the missing value of c leaves c out: a alone against b, d, e
     assert (out["n signed"], out["n"]) == (1, 4)
     assert out["difference (signed - others)"] == pytest.approx(1.0 - 11.0 / 3)
+
+
+def test_partner_typology_and_inferred_dates():
+    from translocal import record
+
+    rows = pd.DataFrame(
+        {
+            "agreement_id": ["PA1", "PA2", "PA3", "PA4"],
+            "jp_level": ["prefecture", "prefecture", "municipality", "municipality"],
+            "jp_code": ["01", "01", "01100", "02201"],
+            "partner_level": ["national", "subnational", "subnational", "subnational"],
+            "partner_type": ["ministry", "province", "local", "local"],
+            "labour_related": ["yes", "no", "partly", "no"],
+            "source_status": ["unconfirmed", "confirmed", "unconfirmed", "unconfirmed"],
+        }
+    )
+    table = record.partner_typology(rows)
+    assert table.loc[("national", "ministry"), ("prefecture", "about workers")] == 1
+    assert table.loc[("subnational", "local"), ("municipality", "about workers")] == 1
+    assert table.loc[("subnational", "local"), ("municipality", "other")] == 1
+    assert table[("total", "")].tolist() == [1, 2, 1] and table[("total", "")].sum() == len(rows)
+    # prefecture 01 has one confirmed date; 01100 and 02201 rest on inferred dates only
+    assert record.rests_on_inferred_dates(rows) == 2

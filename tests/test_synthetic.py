@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from translocal import outcome, paths, private, synthetic
+from translocal import outcome, paths, private, register, synthetic
 
 pytestmark = pytest.mark.skipif(not paths.MUNICIPALITIES.exists(), reason="run `make` first (needs the frame)")
 CAPACITY = ["fiscal_strength", "log_population", "pop_change_2021_22", "foreign_per_100", "log_titp_per_1000"]
@@ -24,7 +24,7 @@ def frame():
 
 @pytest.fixture(scope="module")
 def public():
-    return outcome.read_public_agreements(paths.PUBLIC_AGREEMENTS)
+    return register.validate(paths.PUBLIC_AGREEMENTS)
 
 
 @pytest.fixture(scope="module")

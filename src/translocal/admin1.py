@@ -307,3 +307,14 @@ def read_partner_points(path: Path = paths.PARTNER_POINTS) -> gpd.GeoDataFrame:
         raise Admin1Error(problems)
     out = table[["iso_3166_2", "country", "name"]].assign(capital=table["capital"] == "true")
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(lon, lat), crs=CRS)
+
+
+def partner_places(polygons: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """All partner places: the subdivisions of the staged layers (``read_admin1``) and the
+    points elsewhere (``read_partner_points``). Returns the place table ``place_partners``
+    takes (``iso_3166_2, country, name, capital``) and one point per place for drawing lines
+    (representative points of the polygons, the points themselves), in EPSG:4326."""
+    columns = ["iso_3166_2", "country", "name", "capital"]
+    places = pd.concat([polygons[columns], points[columns]], ignore_index=True)
+    destinations = pd.concat([representative_points(polygons), points[[*columns, "geometry"]]], ignore_index=True)
+    return places, gpd.GeoDataFrame(destinations, geometry="geometry", crs=CRS)

@@ -94,11 +94,17 @@ def prefecture_covariates(
     return out
 
 
-def first_event_year(register: pd.DataFrame, events: pd.Series, prefectures: list[str]) -> pd.Series:
-    """For each prefecture code, the year of its first event (NaN if none): ``events`` marks
-    the register rows that count (formal, signed, labour-related prefectural agreements)."""
+def first_event_rows(register: pd.DataFrame, events: pd.Series) -> pd.DataFrame:
+    """For each prefecture with an event, the register row of its first one: ``events`` marks
+    the rows that count (formal, signed, labour-related prefectural agreements). Indexed by
+    prefecture code."""
     rows = register.loc[events & (register["jp_level"] == "prefecture")]
-    first = rows.groupby("jp_code")["signed_year"].min()
+    return rows.sort_values(["signed_date", "agreement_id"]).groupby("jp_code").head(1).set_index("jp_code")
+
+
+def first_event_year(register: pd.DataFrame, events: pd.Series, prefectures: list[str]) -> pd.Series:
+    """For each prefecture code, the year of its first event (NaN if none)."""
+    first = first_event_rows(register, events)["signed_year"]
     return pd.Series(prefectures, index=prefectures).map(first).astype("Float64").rename("first_year")
 
 
@@ -138,6 +144,60 @@ def neighbour_share(panel: pd.DataFrame, first_year: pd.Series, neighbours: dict
         [share(c, y) for c, y in zip(panel["prefecture_code"], panel["year"])],
         index=panel.index,
         name="neighbour_share",
+    )
+
+
+def risk_set(
+    register: pd.DataFrame,
+    events: pd.Series,
+    prefectures: list[str],
+    neighbours: dict[str, set[str]],
+    start: int = START,
+    end: int = END,
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """The steps from the register to the prefecture-years at risk, in one call: the year of
+    each prefecture's first event, the early adopters, and the person-period rows with the
+    lagged neighbour share (covariates are joined by ``design``)."""
+    first = first_event_year(register, events, prefectures)
+    panel = person_period(first, start=start, end=end)
+    panel["neighbour_share"] = neighbour_share(panel, first, neighbours)
+    return first, early_adopters(first, start=start), panel
+
+
+def sample_counts(data: pd.DataFrame, early: pd.Series) -> dict[str, int]:
+    """What a hazard model rests on, as the tables report it."""
+    return {
+        "Early adopters (not at risk)": len(early),
+        "Prefectures at risk": int(data["prefecture_code"].nunique()),
+        "First agreements (events)": int(data["event"].sum()),
+        "Prefecture-years": len(data),
+    }
+
+
+def prefecture_polygons(path: Path, prefectures: dict[str, str]) -> gpd.GeoDataFrame:
+    """The 47 prefecture polygons of ``japan-topography/prefectures.json`` (WGS84, undeclared in
+    the file) with their two-digit codes, repaired to valid polygons."""
+    from .sources import polygonal
+
+    layer = gpd.read_file(path).set_crs("EPSG:4326", allow_override=True)
+    layer["prefecture_code"] = prefecture_code_of(layer["N03_001"], prefectures)
+    layer["geometry"] = polygonal(layer.geometry.make_valid())
+    return layer
+
+
+def read_covariates(prefectures: dict[str, str]) -> pd.DataFrame:
+    """``prefecture_covariates`` from the verified public files: population on 1 January 2019
+    and 2018, the prefectures' fiscal strength in ``FISCAL_YEAR`` and technical interns at the
+    end of 2018."""
+    from .manifest import verified
+    from .sources import read_prefecture_fiscal, read_residence_status_by_prefecture, read_resident_register
+
+    return prefecture_covariates(
+        read_resident_register(verified("japandata-sources/1903ssjin.xls")),
+        read_resident_register(verified("japandata-sources/1803ssjin.xls")),
+        read_prefecture_fiscal(verified("japandata-sources/indices.tar.gz"), FISCAL_YEAR),
+        read_residence_status_by_prefecture(verified("moj-zairyu/18-12-05-0.xlsx")),
+        prefectures,
     )
 
 

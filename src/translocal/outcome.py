@@ -17,18 +17,17 @@ exposure**, unless ``push_down`` is asked for as a robustness check.
 agreement about workers (``labour_related`` yes or partly, ``status`` signed) with a
 sending-country entity by the end of 2019, before the 2020–2023 outcome window, according to
 the public register (``data/public_agreements.csv``); in real mode the author's own formal
-prefectural rows dated by then count too (the private list has no labour column). Two
+prefectural rows dated by then count too (the private list has no labour column). Three
 further definitions enter the robustness table (``EXPOSURES``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from .private import POLICY_ITEMS, WINDOW
+from .register import LABOUR_VALUES, labour_signed
 
 #: The main specification's covariates, in order (the kind dummies have city as reference).
 COVARIATES = (
@@ -46,13 +45,6 @@ COVARIATES = (
 KIND_REFERENCE = "city"
 
 
-def read_public_agreements(path: Path) -> pd.DataFrame:
-    """The public register (data/public_agreements.csv), validated (``translocal.register``)."""
-    from .register import validate
-
-    return validate(path)
-
-
 def in_window(dates: pd.Series) -> pd.Series:
     """True for dates inside the outcome window (2020-01-01 to 2023-12-31)."""
     start, end = (pd.Timestamp(d) for d in WINDOW)
@@ -62,9 +54,9 @@ def in_window(dates: pd.Series) -> pd.Series:
 #: The definitions of prefecture exposure: column -> (signed by, the ``labour_related`` values
 #: that count, or None for any formal agreement, meaning).
 EXPOSURES = {
-    "prefecture_exposure": ("2019-12-31", ("yes", "partly"), "labour agreement signed by the end of 2019"),
+    "prefecture_exposure": ("2019-12-31", LABOUR_VALUES, "labour agreement signed by the end of 2019"),
     "prefecture_exposure_strict": ("2019-12-31", ("yes",), "agreement wholly about workers signed by the end of 2019"),
-    "prefecture_exposure_2023": ("2023-12-31", ("yes", "partly"), "labour agreement signed by the end of 2023"),
+    "prefecture_exposure_2023": ("2023-12-31", LABOUR_VALUES, "labour agreement signed by the end of 2023"),
     "prefecture_exposure_any": ("2023-12-31", None, "any formal agreement signed by the end of 2023"),
 }
 
@@ -138,8 +130,6 @@ def assemblage_strength(
         ]
         prefectural = set(private_rows["jp_code"].astype(str).str.zfill(2))
         if public is not None:
-            from .register import labour_signed
-
             rows = public.loc[
                 labour_signed(public) & (public["jp_level"] == "prefecture") & in_window(public["signed_date"])
             ]

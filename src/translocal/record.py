@@ -39,12 +39,9 @@ def local(register: pd.DataFrame, signed_only: bool = True) -> pd.DataFrame:
 
 def counts(register: pd.DataFrame, index: str | list[str], columns: str) -> pd.DataFrame:
     """A table of counts of the signed local rows, with totals."""
-    return pd.crosstab(
-        [local(register)[c] for c in ([index] if isinstance(index, str) else index)],
-        local(register)[columns],
-        margins=True,
-        margins_name="total",
-    )
+    rows = local(register)
+    keys = [index] if isinstance(index, str) else index
+    return pd.crosstab([rows[c] for c in keys], rows[columns], margins=True, margins_name="total")
 
 
 def signatories(register: pd.DataFrame, n_prefectures: int, n_municipalities: int) -> pd.DataFrame:
@@ -68,6 +65,24 @@ def programme_counts(register: pd.DataFrame) -> pd.DataFrame:
     """Signed local agreements naming each programme (one agreement may name several), by level."""
     rows = local(register).assign(programme=lambda d: d["programme"].str.split(";")).explode("programme")
     return pd.crosstab(rows["programme"], rows["jp_level"], margins=True, margins_name="total")
+
+
+def partner_typology(local_rows: pd.DataFrame) -> pd.DataFrame:
+    """Signed local agreements by the partner's level and type (rows) and by the Japanese
+    level and whether the agreement is about workers (columns), with a total column."""
+    subject = local_rows["labour_related"].map(lambda v: "other" if v == "no" else "about workers")
+    table = local_rows.assign(subject=subject).pivot_table(
+        index=["partner_level", "partner_type"], columns=["jp_level", "subject"], values="agreement_id",
+        aggfunc="count", fill_value=0,
+    )  # fmt: skip
+    table[("total", "")] = table.sum(axis=1)
+    return table
+
+
+def rests_on_inferred_dates(rows: pd.DataFrame, by: str = "jp_code") -> int:
+    """How many groups of ``rows`` (by default prefectures) have only dates partly inferred
+    from their sources (``source_status`` unconfirmed)."""
+    return int(rows.groupby(by)["source_status"].agg(lambda s: (s == "unconfirmed").all()).sum())
 
 
 def permutation_test(values: np.ndarray, group: np.ndarray, n_perm: int, rng: np.random.Generator) -> float:

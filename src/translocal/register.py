@@ -323,17 +323,24 @@ def labour_signed(table: pd.DataFrame) -> pd.Series:
     return table["formal"] & (table["status"] == "signed") & table["labour_related"].isin(LABOUR_VALUES)
 
 
+def names_of(frame) -> tuple[dict[str, str], dict[str, str]]:
+    """The municipal codes and the two-digit prefecture codes of a frame table (columns
+    ``code``, ``name_ja``, ``prefecture``: the boundary layer or the municipal frame) with
+    their Japanese names, as ``validate`` checks them."""
+    municipalities = dict(zip(frame["code"], frame["name_ja"]))
+    prefectures = {code[:2]: name for code, name in zip(frame["code"], frame["prefecture"])}
+    return municipalities, prefectures
+
+
 def frame_names(boundaries_file: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
-    """The frame's 1,741 municipal codes and 47 prefecture codes with their Japanese names,
-    from the raw boundary file (no notebook needed)."""
+    """``names_of`` the 1,741 municipalities of the raw boundary file, for the validation in
+    ``make data``, before the frame exists (a notebook passes ``names_of`` its frame instead)."""
     from .manifest import verified
     from .sources import read_boundaries
 
     path = boundaries_file or verified("japan-topography/N03-21_210101_designated_city.json")
     kept, _ = read_boundaries(path)
-    municipalities = dict(zip(kept["code"], kept["name_ja"]))
-    prefectures = {code[:2]: name for code, name in zip(kept["code"], kept["prefecture"])}
-    return municipalities, prefectures
+    return names_of(kept)
 
 
 def main(argv: list[str] | None = None) -> int:

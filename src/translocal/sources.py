@@ -175,6 +175,18 @@ def fiscal_year_western(year: str) -> int:
     return (1988 if match.group(1) == "H" else 2018) + int(match.group(2))
 
 
+def _sheet_in_archive(archive: Path, member: str) -> tuple[str, pd.DataFrame]:
+    """The first sheet of a spreadsheet inside a tar archive, as published, with the label
+    (``archive:member``) that error messages give; a missing member is refused by name."""
+    with tarfile.open(archive) as tar:
+        try:
+            blob = tar.extractfile(member).read()
+        except KeyError:
+            raise SourceFormatError(f"{archive}: no member {member}") from None
+    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
+    return f"{archive.name}:{member}", table
+
+
 def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
     """MIC 主要財政指標一覧 for all municipalities, one fiscal year (default FY2018, 平成30年度).
 
@@ -182,13 +194,7 @@ def read_fiscal_indicators(archive: Path, year: str = "H30") -> pd.DataFrame:
     ``future_burden_none`` set, never a missing value.
     """
     member = f"indices/city/{year}.xlsx" if year.startswith(("H28", "H29", "H30", "R")) else f"indices/city/{year}.xls"
-    label = f"{archive.name}:{member}"
-    with tarfile.open(archive) as tar:
-        try:
-            blob = tar.extractfile(member).read()
-        except KeyError:
-            raise SourceFormatError(f"{archive}: no member {member}") from None
-    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
+    label, table = _sheet_in_archive(archive, member)
     head = _header_row(table, "団体コード", label)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
     body = table.iloc[head + 1 :]
@@ -335,14 +341,7 @@ def read_prefecture_fiscal(archive: Path, year: str = "H30") -> pd.DataFrame:
     """MIC 主要財政指標一覧, prefecture sheet of one fiscal year: ``prefecture`` (full name, e.g.
     青森県) and ``fiscal_strength`` (財政力指数). The sheet has no code column; the 都道府県平均
     row is left out."""
-    member = f"indices/prefecture/{year}.xlsx"
-    label = f"{archive.name}:{member}"
-    with tarfile.open(archive) as tar:
-        try:
-            blob = tar.extractfile(member).read()
-        except KeyError:
-            raise SourceFormatError(f"{archive}: no member {member}") from None
-    table = pd.read_excel(io.BytesIO(blob), header=None, dtype=object, keep_default_na=False, na_values=[""])
+    label, table = _sheet_in_archive(archive, f"indices/prefecture/{year}.xlsx")
     head = _header_row(table, "都道府県名", label)
     table.columns = [normalise_digits(c) if pd.notna(c) else f"col{i}" for i, c in enumerate(table.iloc[head])]
     body = table.iloc[head + 1 :]
