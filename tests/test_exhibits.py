@@ -61,6 +61,27 @@ def test_a_manuscript_using_an_undeclared_figure_fails_naming_it():
         exhibits.build('#val("nowhere")', pipeline.load(), {})
 
 
+def test_synthetic_only_parts_are_not_required_in_real_mode():
+    source = (
+        'A #val("shared").\n'
+        '#if values.at("data_mode").value == "synthetic" [Only #val("n_recovered") [nested].]\n'
+        '#if values.at("data_mode").value == "synthetic" {\n  block[#val("banner") {x}]\n}\nEnd #val("last").'
+    )
+    assert exhibits.in_mode(source, "synthetic") == source
+    real = exhibits.in_mode(source, "real")
+    assert real == 'A #val("shared").\n\n\nEnd #val("last").'
+    values = {key: {"value": 1, "text": "1", "notebook": "x"} for key in ("shared", "last")}
+    values["data_mode"] = {"value": "real", "text": "real", "notebook": "x"}
+    keys = [v["key"] for v in exhibits.build(source, pipeline.load(), values)["values"]]
+    assert keys == ["shared", "last"]
+    # in synthetic mode the guarded values are required as before
+    values["data_mode"] = {"value": "synthetic", "text": "synthetic", "notebook": "x"}
+    with pytest.raises(exhibits.ExhibitError, match="'n_recovered'"):
+        exhibits.build(source, pipeline.load(), values)
+    with pytest.raises(exhibits.ExhibitError, match="unclosed"):
+        exhibits.in_mode('#if values.at("data_mode").value == "synthetic" [never closed', "real")
+
+
 def test_notebook_inputs_reach_the_public_files(exhibit_map):
     inputs = {nb["notebook"]: nb["inputs"] for nb in exhibit_map["notebooks"]}
     assert "data/raw/moj-zairyu/22-12-04.xlsx" in inputs["01_frame"]

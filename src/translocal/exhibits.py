@@ -38,6 +38,33 @@ _BLOCK = re.compile(
 )
 #: A value the manuscript cites: ``#val("key")``.
 VALUE = re.compile(r'#val\("([a-z0-9_]+)"\)')
+#: The start of a part of the manuscript shown in synthetic mode only; the part follows in
+#: ``[...]`` (content) or ``{...}`` (code).
+SYNTHETIC_ONLY = re.compile(r'#if values\.at\("data_mode"\)\.value == "synthetic" *([\[{])')
+
+
+def in_mode(source: str, mode: str) -> str:
+    """The manuscript as typst shows it in data mode ``mode``: in real mode, the parts guarded
+    by ``#if values.at("data_mode").value == "synthetic"`` are left out (their values, figures
+    and tables exist in synthetic mode only)."""
+    if mode == "synthetic":
+        return source
+    pieces, position = [], 0
+    for match in SYNTHETIC_ONLY.finditer(source):
+        if match.start() < position:
+            continue  # inside a part already left out
+        opening = match.group(1)
+        closing = {"[": "]", "{": "}"}[opening]
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, len(source)):
+            depth += {opening: 1, closing: -1}.get(source[end], 0)
+            if depth == 0:
+                break
+        else:
+            raise ExhibitError(f"unclosed synthetic-only part at character {match.start()} of the manuscript")
+        pieces.append(source[position : match.start()])
+        position = end + 1
+    return "".join(pieces) + source[position:]
 
 
 class ExhibitError(ValueError):
@@ -102,6 +129,7 @@ def primary_inputs(name: str, notebooks: list[pipeline.Notebook]) -> list[str]:
 
 def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict:
     """The exhibit map of the manuscript ``source`` in the current data mode."""
+    source = in_mode(source, values.get("data_mode", {}).get("value", "synthetic"))
     declared = {out: nb.name for nb in notebooks for out in nb.outputs}
     synthetic_only = {out for nb in pipeline.load(mode="synthetic") for out in nb.outputs} - set(declared)
     exhibits, counters, problems = [], {"Figure": 0, "Table": 0}, []
