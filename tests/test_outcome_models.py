@@ -157,3 +157,8 @@ def test_exposure_definitions_on_the_register(tiny):
     assert exposed["prefecture_exposure_strict"] == {"20"}  # 13's is only partly about workers
     assert exposed["prefecture_exposure_2023"] == {"20", "13", "15"}
     assert exposed["prefecture_exposure_any"] == {"20", "13", "14", "15"}
+    # the register rows behind each definition, one per exposed register prefecture
+    for column, (by, labour, _) in outcome.EXPOSURES.items():
+        rows = outcome.exposure_rows(public, by, labour)
+        assert set(rows["jp_code"]) == exposed[column] - {"20"}
+    assert outcome.exposure_rows(public).index.tolist() == [0]

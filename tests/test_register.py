@@ -295,6 +295,8 @@ def test_labour_agreements_are_formal_signed_and_about_workers(tmp_path):
     assert register.labour_signed(check(write(tmp_path, rows))).tolist() == [True, True, False, False]
     rows[3].update(status="signed", signed_on="2026-04-01")
     assert register.labour_signed(check(write(tmp_path, rows))).tolist() == [True, True, False, True]
+    rows[1].update(labour_related="partly")  # only agreements wholly about workers
+    assert register.labour_signed(check(write(tmp_path, rows)), values=("yes",)).tolist() == [True, False, False, True]
 
 
 def test_signatories_and_profile_on_a_small_frame():

@@ -82,16 +82,25 @@ def prefecture_exposure(
         rows = rows.loc[rows["signed_on"].notna() & (rows["signed_on"] <= end)]
         exposed |= set(rows["jp_code"].astype(str).str.zfill(2))
     if register is not None:
-        rows = register.loc[
-            (register["jp_level"] == "prefecture")
-            & register["formal"]
-            & (register["status"] == "signed")
-            & (register["signed_date"] <= end)
-        ]
-        if labour is not None:
-            rows = rows.loc[rows["labour_related"].isin(labour)]
-        exposed |= set(rows["jp_code"].astype(str))
+        exposed |= set(exposure_rows(register, by, labour)["jp_code"].astype(str))
     return exposed
+
+
+def exposure_rows(
+    register: pd.DataFrame,
+    by: str = EXPOSURES["prefecture_exposure"][0],
+    labour: tuple[str, ...] | None = EXPOSURES["prefecture_exposure"][1],
+) -> pd.DataFrame:
+    """The rows of the public register that make a prefecture exposed (``prefecture_exposure``):
+    signed, formal prefectural agreements by the date ``by`` whose ``labour_related`` is in
+    ``labour`` (any subject when None)."""
+    if labour is None:
+        signed = register["formal"] & (register["status"] == "signed")
+    else:
+        signed = labour_signed(register, labour)
+    return register.loc[
+        signed & (register["jp_level"] == "prefecture") & (register["signed_date"] <= pd.Timestamp(by))
+    ]
 
 
 def exposures(agreements: pd.DataFrame | None, register: pd.DataFrame | None) -> dict[str, set[str]]:

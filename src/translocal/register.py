@@ -317,10 +317,11 @@ def has_programme(table: pd.DataFrame, programme: str) -> pd.Series:
     return table["programme"].str.split(";").map(lambda items: programme in items)
 
 
-def labour_signed(table: pd.DataFrame) -> pd.Series:
-    """Formal, signed agreements about workers (``labour_related`` yes or partly): the ones
-    that define prefecture exposure and the events of the diffusion model."""
-    return table["formal"] & (table["status"] == "signed") & table["labour_related"].isin(LABOUR_VALUES)
+def labour_signed(table: pd.DataFrame, values: tuple[str, ...] = LABOUR_VALUES) -> pd.Series:
+    """Formal, signed agreements about workers (``labour_related`` in ``values``, by default yes
+    or partly): the ones that define prefecture exposure and the events of the diffusion model;
+    ``("yes",)`` keeps only the agreements wholly about workers."""
+    return table["formal"] & (table["status"] == "signed") & table["labour_related"].isin(values)
 
 
 def names_of(frame) -> tuple[dict[str, str], dict[str, str]]:
