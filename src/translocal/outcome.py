@@ -98,9 +98,7 @@ def exposure_rows(
         signed = register["formal"] & (register["status"] == "signed")
     else:
         signed = labour_signed(register, labour)
-    return register.loc[
-        signed & (register["jp_level"] == "prefecture") & (register["signed_date"] <= pd.Timestamp(by))
-    ]
+    return register.loc[signed & (register["jp_level"] == "prefecture") & (register["signed_date"] <= pd.Timestamp(by))]
 
 
 def exposures(agreements: pd.DataFrame | None, register: pd.DataFrame | None) -> dict[str, set[str]]:
