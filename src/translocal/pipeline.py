@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+# As in translocal.paths: TRANSLOCAL_ROOT names the tree being built (a test's fresh clone,
+# built with this environment's installed package), else the tree holding this file.
+ROOT = Path(os.environ.get("TRANSLOCAL_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 PIPELINE = ROOT / "notebooks" / "pipeline.toml"
 MANIFEST = ROOT / "data" / "manifest.toml"
 BUILD = ROOT / "build"
