@@ -80,6 +80,22 @@ def test_frame_covariates_are_complete_and_plausible(frame):
     assert not set(frame["code"]) & {"01695", "01696", "01697", "01698", "01699", "01700"}
 
 
+def test_pre_survey_covariates_add_up_to_the_national_totals(frame):
+    # The 1,741 municipalities hold every resident and foreign resident of 1 January 2019
+    # (the national totals printed in 1903ssjin.xls and 1911gsjin.xls; SOURCES.md)
+    assert frame["population_2019"].sum() == 127_443_563
+    assert frame["foreign_residents_2019"].sum() == 2_667_199
+    columns = ["pop_change_2018_19", "foreign_per_100_2019", "prefecture_titp_per_1000_2018"]
+    assert frame[columns].notna().all().all()
+    # 那珂川町 (40305 in the 2018 table) became 那珂川市 (40231): mapped, not lost
+    nakagawa = frame.loc[frame["code"] == "40231"].iloc[0]
+    assert nakagawa["name_ja"] == "那珂川市" and abs(nakagawa["pop_change_2018_19"]) < 5
+    # one rate per prefecture, the national rate in between
+    rates = frame.groupby("prefecture_code")["prefecture_titp_per_1000_2018"].nunique()
+    assert (rates == 1).all() and len(rates) == 47
+    assert (frame["titp_trainees_2021"].isna() == frame["titp_censored_2021"]).all()
+
+
 def test_frame_geometry(frame):
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any()

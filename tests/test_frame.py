@@ -29,8 +29,39 @@ def tables():
     return boundaries, wards, fiscal, pop22, pop21, foreign, status
 
 
-def test_build_frame_joins_derives_and_reports(tables):
-    frame, reports = fr.build_frame(*tables)
+@pytest.fixture
+def pre_survey():
+    # 2018: 01202 still had another code in the table (a made-up renumbering, mapped below)
+    pop19 = pd.DataFrame(
+        {
+            "code": ["01100", "01202", "13101", "47381", "01000", "13000", "47000"],
+            "population": [990, 220, 50, 40, 2000, 5000, 1000],
+        }
+    )
+    pop18 = pop19.assign(
+        code=["01100", "01299", "13101", "47381", "01000", "13000", "47000"],
+        population=[1000, 200, 50, 50, 2000, 5000, 1000],
+    )
+    foreign19 = pop19.assign(population=[20, 4, 2, 1, 30, 90, 10])
+    status21 = pd.DataFrame({"code": ["01100", "13101"], "titp_trainees": [5, 2]})
+    trainees18 = pd.DataFrame({"prefecture": ["北海道", "東京", "沖縄", "未定・不詳"], "titp_trainees": [4, 10, 3, 1]})
+    prefectures = {"01": "北海道", "13": "東京都", "47": "沖縄県"}
+    return {
+        "population_2019": pop19,
+        "population_2018": pop18,
+        "foreign_2019": foreign19,
+        "residence_status_2021": status21,
+        "prefecture_trainees_2018": fr.prefecture_trainee_rate(trainees18, pop19, prefectures),
+    }
+
+
+@pytest.fixture
+def changes(monkeypatch):
+    monkeypatch.setitem(fr.CODE_CHANGES, "01299", ("01202", "a made-up renumbering"))
+
+
+def test_build_frame_joins_derives_and_reports(tables, pre_survey, changes):
+    frame, reports = fr.build_frame(*tables, **pre_survey)
     assert frame["kind"].tolist() == ["designated_city", "city", "special_ward", "town"]
     assert frame["pop_change_2021_22"].round(2).tolist() == [-0.99, -4.76, 0.0, 0.0]
     # 竹富町 is absent from the ISA table: censored, missing, never zero
@@ -40,19 +71,44 @@ def test_build_frame_joins_derives_and_reports(tables):
     isa = reports[-1]
     assert (isa.matched, isa.frame_unmatched) == (3, ["47381"])
     assert isa.table_unmatched == {"Tokyo special-ward aggregate (13100)": 1, "prefecture totals": 1}
-    register = reports[1]
+    register = next(r for r in reports if r.table == "MIC register 2022-01-01 (all residents)")
     assert register.table_unmatched == {"prefecture totals": 1, "wards of designated cities": 1}
     assert fr.join_table(reports).loc["ISA residence status end-2022", "frame rows unmatched"] == 1
+    # measured before the survey; the renumbered code is mapped and reported, never dropped
+    assert frame["pop_change_2018_19"].round(1).tolist() == [-1.0, 10.0, 0.0, -20.0]
+    assert frame["foreign_per_100_2019"].round(2).tolist() == [2.02, 1.82, 4.0, 2.5]
+    assert frame["prefecture_titp_per_1000_2018"].tolist() == [2.0, 2.0, 2.0, 3.0]
+    old = next(r for r in reports if r.table == "MIC register 2018-01-01 (all residents)")
+    assert (old.matched, old.recoded) == (4, (("01299", "01202", "a made-up renumbering"),))
+    assert "01299 → 01202" in fr.join_table(reports).loc[old.table, "codes mapped"]
+    # the first municipal trainee count (end-2021) per residents of January 2022
+    assert frame["titp_censored_2021"].tolist() == [False, True, False, True]
+    assert frame.loc[0, "titp_per_1000_2021"] == pytest.approx(5.0)
 
 
-def test_missing_population_is_an_error_naming_the_municipality(tables):
+def test_a_renumbered_code_that_collides_is_refused():
+    from translocal.codes import CodeError, recode
+
+    assert recode(["40305", "01100"]) == (["40231", "01100"], [("40305", "40231", fr.CODE_CHANGES["40305"][1])])
+    with pytest.raises(CodeError, match="40305 changed to 40231, but 40231 is already in the table"):
+        recode(["40305", "40231"])
+
+
+def test_prefecture_trainee_rate_needs_every_prefecture(pre_survey):
+    trainees = pd.DataFrame({"prefecture": ["北海道", "東京"], "titp_trainees": [4, 10]})
+    pop19 = pre_survey["population_2019"]
+    with pytest.raises(ValueError, match=r"prefectures \['47'\]"):
+        fr.prefecture_trainee_rate(trainees, pop19, {"01": "北海道", "13": "東京都", "47": "沖縄県"})
+
+
+def test_missing_population_is_an_error_naming_the_municipality(tables, pre_survey, changes):
     boundaries, wards, fiscal, pop22, *rest = tables
     with pytest.raises(ValueError, match="population is missing for 1 municipalities: \\['13101'\\]"):
-        fr.build_frame(boundaries, wards, fiscal, pop22[pop22["code"] != "13101"], *rest)
+        fr.build_frame(boundaries, wards, fiscal, pop22[pop22["code"] != "13101"], *rest, **pre_survey)
 
 
-def test_check_frame_names_what_is_wrong(tables):
-    frame, _ = fr.build_frame(*tables)
+def test_check_frame_names_what_is_wrong(tables, pre_survey, changes):
+    frame, _ = fr.build_frame(*tables, **pre_survey)
     with pytest.raises(ValueError, match="4 rows, expected 1741"):
         fr.check_frame(frame)
 

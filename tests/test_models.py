@@ -186,13 +186,15 @@ def test_titp_imputation_stays_within_the_censoring_bounds():
 
     data = pd.DataFrame(
         {
-            "titp_censored": [True, True, False],
+            "titp_censored_2021": [True, True, False],
             "foreign_residents": [3, 40, 500],
             "population": [1000, 2000, 50000],
-            "log_titp_per_1000": [0.0, 0.0, 1.5],
+            "log_titp_per_1000_2021": [0.0, 0.0, 1.5],
         }
     )
-    draws = np.array([analysis.impute_titp(data, np.random.default_rng(s))["log_titp_per_1000"] for s in range(300)])
+    draws = np.array(
+        [analysis.impute_titp(data, np.random.default_rng(s))["log_titp_per_1000_2021"] for s in range(300)]
+    )
     trainees = np.round(np.expm1(draws[:, :2]) * data["population"].to_numpy()[:2] / 1000)
     assert set(np.unique(trainees[:, 0])) == {0, 1, 2, 3}  # at most the 3 foreign residents
     assert trainees[:, 1].max() == 10 and trainees[:, 1].min() == 0  # at most the cap of 10
@@ -286,3 +288,18 @@ def test_a_dummy_in_one_cluster_is_reported_but_left_out_of_the_omnibus():
     table, omnibus = models.cumulative_split_test(x, y, groups)
     assert table.set_index("term").loc["one_cluster", "in_omnibus"] == False
     assert omnibus["df"] == 3
+
+
+def test_standardised_difference_by_hand():
+    from translocal.analysis import standardised_difference
+
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0, np.nan])
+    # means 2 and 4, sample variances 1 and 4: (2 - 4) / sqrt(2.5); the NaN is left out
+    assert standardised_difference(a, b) == pytest.approx(-2 / np.sqrt(2.5))
+    # shares: 0.5 vs 0.25, pooled SD from the sample variances of the 0/1 values
+    x, y = np.array([1, 0, 1, 0]), np.array([1, 0, 0, 0])
+    assert standardised_difference(x, y) == pytest.approx(0.25 / np.sqrt((1 / 3 + 0.25) / 2))
+    # weights: weighted mean 7/4; weighted mean squared deviation 0.6875, times n/(n - 1) = 3/2
+    w = np.array([2.0, 1.0, 1.0])
+    assert standardised_difference(a, b, weights_a=w) == pytest.approx((1.75 - 4) / np.sqrt((0.6875 * 1.5 + 4) / 2))
+    assert standardised_difference([5.0, 5.0], [5.0]) == 0.0

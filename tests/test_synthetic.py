@@ -14,7 +14,7 @@ import statsmodels.api as sm
 from translocal import outcome, paths, private, register, synthetic
 
 pytestmark = pytest.mark.skipif(not paths.MUNICIPALITIES.exists(), reason="run `make` first (needs the frame)")
-CAPACITY = ["fiscal_strength", "log_population", "pop_change_2021_22", "foreign_per_100", "log_titp_per_1000"]
+CAPACITY = list(outcome.COVARIATES[:5])
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,10 @@ def test_calibration_targets(frame, public, generated):
     assert s["response_rate_town"] < s["response_rate_city"] and s["response_rate_village"] < s["response_rate_city"]
     assert 5 <= s["share_strong"] <= 8
     assert 15 <= s["share_informal_only_respondents"] <= 25
-    # One draw of the default seed, around the expected shares (next test: 55-60, 20-25, ≤ 15 %).
+    # One draw of the default seed, around the expected shares (next test: 55-60, 20-25, ≤ 15 %;
+    # the draw has about 250 rows, so a share's sampling SE is about 2 points).
     assert (
-        50 <= s["share_partner_vnm"] <= 60 and 20 <= s["share_partner_idn"] <= 25 and 0 < s["share_partner_phl"] <= 15
+        50 <= s["share_partner_vnm"] <= 60 and 20 <= s["share_partner_idn"] <= 25 and 0 < s["share_partner_phl"] <= 18
     )
     assert s["n_formal_phl"] == 0
     window = agreements.loc[outcome.in_window(agreements["signed_on"])]
@@ -96,7 +97,7 @@ def test_monte_carlo_coverage_of_the_formal_agreement_model(frame, public):
     population-averaged truth 90-99% of the time pooled, and at least 87% each (the Monte
     Carlo standard error of one coefficient's coverage is about 1.4 points). Fits that fail, or
     whose capacity coefficients run off (beyond ±20), may be at most 2%. A kind dummy separates
-    (no formal agreement among the 23 special wards or the 183 villages) in about a quarter of
+    (no formal agreement among the 23 special wards or the 183 villages) in about two fifths of
     the draws; the capacity coefficients are unaffected, and the rate is checked so that the
     docs stay true. The kind dummies and prefecture exposure are not held to the coverage
     standard: see docs/synthetic-dgp.md."""
@@ -124,7 +125,7 @@ def test_monte_carlo_coverage_of_the_formal_agreement_model(frame, public):
         hits.append((ci[:, 0] <= t) & (t <= ci[:, 1]))
     hits = np.array(hits)
     assert failures <= 0.02 * replications, f"{failures} failed fits"
-    assert 0.10 <= separated / replications <= 0.40, f"kind dummies separated in {separated} fits"
+    assert 0.25 <= separated / replications <= 0.55, f"kind dummies separated in {separated} fits"
     assert 0.90 <= hits.mean() <= 0.99, f"pooled coverage {hits.mean():.3f}"
     each = dict(zip(CAPACITY, hits.mean(axis=0).round(3)))
     assert min(each.values()) >= 0.87, each

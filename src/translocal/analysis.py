@@ -12,18 +12,26 @@ import numpy as np
 import pandas as pd
 
 from . import models
-from .outcome import COVARIATES, design_matrix
+from .outcome import COVARIATES, COVARIATES_2021_22, design_matrix
 
-#: Capacity covariates: the terms the paper's argument is about.
-CAPACITY = ("fiscal_strength", "log_population", "pop_change_2021_22", "foreign_per_100", "log_titp_per_1000")
+#: Capacity covariates: the terms the paper's argument is about (measured before the survey).
+CAPACITY = COVARIATES[:5]
+#: The same in the robustness specification of 2021–22.
+CAPACITY_2021_22 = COVARIATES_2021_22[:5]
+#: Every covariate of either specification, in table order.
+ALL_COVARIATES = (*COVARIATES, *(c for c in COVARIATES_2021_22 if c not in COVARIATES))
 
 #: How the tables and figures name each term.
 LABELS = {
     "fiscal_strength": "Fiscal strength index (FY2018)",
-    "log_population": "Population (log)",
+    "log_population_2019": "Population 2019 (log)",
+    "pop_change_2018_19": "Population change 2018–19 (%)",
+    "foreign_per_100_2019": "Foreign residents per 100, 2019",
+    "prefecture_titp_per_1000_2018": "Prefecture's TITP trainees per 1,000, end-2018",
+    "log_population": "Population 2022 (log)",
     "pop_change_2021_22": "Population change 2021–22 (%)",
-    "foreign_per_100": "Foreign residents per 100 residents",
-    "log_titp_per_1000": "TITP trainees per 1,000 (log 1 + x)",
+    "foreign_per_100": "Foreign residents per 100, 2022",
+    "log_titp_per_1000_2021": "TITP trainees per 1,000, end-2021 (log 1 + x)",
     "kind_designated_city": "Designated city",
     "kind_special_ward": "Special ward (Tokyo)",
     "kind_town": "Town",
@@ -86,9 +94,9 @@ def join_outcome(
 def model_data(analysis: pd.DataFrame, exposure: str = "prefecture_exposure") -> pd.DataFrame:
     """One row per municipality: codes, outcome columns and the design covariates (with
     ``exposure`` as the prefecture-exposure column, e.g. one of the robustness definitions)."""
-    x = design_matrix(analysis, analysis[exposure])
+    x = design_matrix(analysis, analysis[exposure], ALL_COVARIATES)
     keep = ["code", "prefecture_code", "kind", "responded", "strength", "formal_agreement", "n_policies"]
-    keep += [c for c in ("population", "foreign_residents", "titp_censored") if c in analysis.columns]
+    keep += [c for c in ("population", "foreign_residents", "titp_censored_2021") if c in analysis.columns]
     out = pd.concat([analysis[keep].reset_index(drop=True), x.reset_index(drop=True)], axis=1)
     out["strength"] = out["strength"].astype("Int64")
     out["n_policies"] = out["n_policies"].astype("Int64")
@@ -103,10 +111,10 @@ def respondents(data: pd.DataFrame) -> pd.DataFrame:
     return sample
 
 
-def weights_for(data: pd.DataFrame) -> tuple[pd.Series, object]:
+def weights_for(data: pd.DataFrame, covariates=COVARIATES) -> tuple[pd.Series, object]:
     """Non-response weights of the respondents (index = their rows in ``data``) and the
-    response model, a logit of response on the frame covariates."""
-    w, fit = models.response_weights(data["responded"], data[list(COVARIATES)])
+    response model, a logit of response on the frame covariates of the specification."""
+    w, fit = models.response_weights(data["responded"], data[list(covariates)])
     index = data.index[data["responded"] == 1]
     return pd.Series(w, index=index, name="weight"), fit
 
@@ -131,14 +139,15 @@ def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Se
     return fits, weights, response
 
 
-def main_fit(name: str, data: pd.DataFrame, without: tuple[str, ...] = ()) -> models.Fitted:
+def main_fit(name: str, data: pd.DataFrame, without: tuple[str, ...] = (), covariates=COVARIATES) -> models.Fitted:
     """The main model alone (weighted ordered logit on respondents, weights re-estimated on
-    ``data``), for the robustness variants; ``without`` leaves covariates out."""
-    weights, _ = weights_for(data)
+    ``data``), for the robustness variants; ``without`` leaves covariates out, ``covariates``
+    names the specification (``COVARIATES_2021_22`` for the post-survey one)."""
+    weights, _ = weights_for(data, covariates)
     resp = respondents(data)
     return models.ordered_logit(
         name,
-        resp[[c for c in COVARIATES if c not in without]],
+        resp[[c for c in covariates if c not in without]],
         resp["strength"].astype(int).to_numpy(),
         resp["prefecture_code"].to_numpy(),
         weights=weights.loc[resp.index].to_numpy(),
@@ -148,12 +157,13 @@ def main_fit(name: str, data: pd.DataFrame, without: tuple[str, ...] = ()) -> mo
 #: The columns of the robustness table, in order.
 ROBUSTNESS = {
     "main": "Main model",
-    "no_large": "Without designated cities and special wards",
-    "pushed": "Prefectural agreements pushed down (no exposure term)",
-    "exposure_strict": "Exposure: agreement wholly about workers by 2019",
-    "exposure_2023": "Exposure: labour agreement by 2023",
-    "exposure_any": "Exposure: any formal agreement by 2023",
-    "titp_mi": "Censored TITP counts imputed",
+    "no_large": "No designated cities or wards",
+    "pushed": "Prefectural agreements pushed down",
+    "exposure_strict": "Exposure: wholly about workers, 2019",
+    "exposure_2023": "Exposure: labour, by 2023",
+    "exposure_any": "Exposure: any, by 2023",
+    "covariates_2021_22": "Covariates of 2021–22",
+    "titp_mi": "Covariates of 2021–22, imputed",
 }
 
 
@@ -166,7 +176,8 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
         formal_agreement=table["formal_pushdown"].to_numpy(),
     )
     rng = np.random.default_rng(seed)
-    imputed = [main_fit("titp_mi", impute_titp(data, rng)) for _ in range(n_imputations)]
+    late = COVARIATES_2021_22
+    imputed = [main_fit("titp_mi", impute_titp(data, rng), covariates=late) for _ in range(n_imputations)]
     return {
         "main": main_fit("main", data),
         "no_large": main_fit("no_large", data.loc[~large].reset_index(drop=True)),
@@ -175,6 +186,7 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
         "exposure_strict": main_fit("exposure_strict", model_data(table, exposure="prefecture_exposure_strict")),
         "exposure_2023": main_fit("exposure_2023", model_data(table, exposure="prefecture_exposure_2023")),
         "exposure_any": main_fit("exposure_any", model_data(table, exposure="prefecture_exposure_any")),
+        "covariates_2021_22": main_fit("covariates_2021_22", data, covariates=late),
         "titp_mi": pooled_fit("titp_mi", imputed),
     }
 
@@ -188,15 +200,16 @@ def policies_model(data: pd.DataFrame, trials: int) -> models.Fitted:
 
 
 def impute_titp(data: pd.DataFrame, rng: np.random.Generator, cap: int = 10) -> pd.DataFrame:
-    """One imputation of the censored TITP counts: where the published table suppresses the
-    count (municipalities with at most ``cap`` foreign residents), draw the number of trainees
-    uniformly from 0..min(cap, foreign residents) and recompute log(1 + per 1,000)."""
+    """One imputation of the censored end-2021 TITP counts of the 2021–22 specification: where
+    the published table suppresses the count (municipalities with at most ``cap`` foreign
+    residents), draw the number of trainees uniformly from 0..min(cap, foreign residents of
+    January 2022) and recompute log(1 + per 1,000 residents of January 2022)."""
     out = data.copy()
-    censored = out["titp_censored"].astype(bool).to_numpy()
+    censored = out["titp_censored_2021"].astype(bool).to_numpy()
     upper = np.minimum(cap, out.loc[censored, "foreign_residents"].to_numpy(int))
     trainees = rng.integers(0, upper + 1)
     per_1000 = trainees / out.loc[censored, "population"].to_numpy(float) * 1000
-    out.loc[censored, "log_titp_per_1000"] = np.log1p(per_1000)
+    out.loc[censored, "log_titp_per_1000_2021"] = np.log1p(per_1000)
     return out
 
 
@@ -212,14 +225,14 @@ class EffectSpec:
     continuous: tuple[str, ...] = CAPACITY
     discrete: tuple[str, ...] = ("prefecture_exposure",)
     vary: str = "fiscal_strength"
-    by: str = "pop_change_2021_22"
+    by: str = "pop_change_2018_19"
 
 
 def effect_spec(data: pd.DataFrame, n_grid: int = 25) -> EffectSpec:
     """Fiscal strength from its 5th to 95th percentile; population change at its 10th
     percentile (fast decline), median and 90th percentile, all over the whole frame."""
     low, high = np.quantile(data["fiscal_strength"], [0.05, 0.95])
-    q = np.quantile(data["pop_change_2021_22"], [0.1, 0.5, 0.9])
+    q = np.quantile(data["pop_change_2018_19"], [0.1, 0.5, 0.9])
     labels = ["fast decline (10th percentile)", "median", "slow decline or growth (90th percentile)"]
     return EffectSpec(grid=tuple(np.linspace(low, high, n_grid)), by_values=dict(zip(labels, q)))
 
@@ -318,7 +331,7 @@ def regression_table(
     in parentheses; "—" where a term was not estimable in that sample; then N, clusters,
     log-likelihood, pseudo-R² and any ``extra_rows`` ({label: {model: text}}, e.g. whether
     a model is weighted). Columns are the models in ``titles`` order."""
-    order = [t for t in (*COVARIATES, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
+    order = [t for t in (*ALL_COVARIATES, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
     rows = []
     for term in order:
         coef, se = {"term": LABELS.get(term, term), "row": "estimate"}, {"term": "", "row": "se"}
@@ -431,64 +444,110 @@ def recovery(fits: dict[str, models.Fitted], truth: dict) -> pd.DataFrame:
     return out
 
 
+def weighted_mean_var(x: np.ndarray, w: np.ndarray | None = None) -> tuple[float, float]:
+    """Mean and variance of ``x``, weighted by ``w``: the variance is the weighted mean squared
+    deviation times n/(n - 1), n the number of rows, so unit weights give the sample variance."""
+    x = np.asarray(x, float)
+    w = np.ones_like(x) if w is None else np.asarray(w, float)
+    mean = np.average(x, weights=w)
+    var = np.average((x - mean) ** 2, weights=w) * len(x) / max(len(x) - 1, 1)
+    return float(mean), float(var)
+
+
+def standardised_difference(a, b, weights_a=None, weights_b=None) -> float:
+    """The standardised difference of means of two groups: (mean a − mean b) over the pooled
+    standard deviation sqrt((var a + var b) / 2), with optional weights for
+    either group. For a 0/1 variable the variances are p(1 − p), so shares and means are
+    compared on one scale. NaN values are left out; 0 when both groups are constant and equal."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    keep_a, keep_b = ~np.isnan(a), ~np.isnan(b)
+    wa = None if weights_a is None else np.asarray(weights_a, float)[keep_a]
+    wb = None if weights_b is None else np.asarray(weights_b, float)[keep_b]
+    (ma, va), (mb, vb) = weighted_mean_var(a[keep_a], wa), weighted_mean_var(b[keep_b], wb)
+    sd = np.sqrt((va + vb) / 2)
+    return 0.0 if sd == 0 and ma == mb else float((ma - mb) / sd)
+
+
+#: The rows of Table 1: column, label, digits, shown as a percentage.
+TABLE1_ROWS = (
+    ("fiscal_strength", "Fiscal strength index (FY2018)", 2, False),
+    ("population_thousands", "Population (1,000s, 1 Jan 2019)", 1, False),
+    ("pop_change_2018_19", "Population change 2018–19 (%)", 2, False),
+    ("foreign_per_100_2019", "Foreign residents per 100 (1 Jan 2019)", 2, False),
+    ("prefecture_titp_per_1000_2018", "Prefecture's TITP trainees per 1,000 (end-2018)", 2, False),
+    ("prefecture_exposure", "Prefecture signed a labour agreement by 2019 (%)", 1, True),
+    ("is_designated_city", "Designated city (%)", 1, True),
+    ("is_special_ward", "Special ward (%)", 1, True),
+    ("is_city", "City (%)", 1, True),
+    ("is_town", "Town (%)", 1, True),
+    ("is_village", "Village (%)", 1, True),
+)
+
+
 def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
-    """Table 1: the covariates in the frame, among respondents and non-respondents, as mean
-    (SD) or share, and the standardised difference between respondents and the frame (mean
-    difference over the frame's SD), unweighted and with the non-response weights: the
-    weights should bring the second column close to 0. ``raw`` holds the untransformed frame
-    columns by code."""
-    extra = [c for c in ("population", "titp_per_1000", "titp_censored") if c not in data.columns]
+    """Table 1: the main specification's covariates (all measured before the survey) in the
+    frame, among respondents and among non-respondents, as mean (SD) or share; the difference
+    respondents − non-respondents and its standardised difference (``standardised_difference``);
+    then the respondents weighted by the non-response weights, and their standardised difference
+    from the frame, which the weights should bring close to 0. ``raw`` holds the untransformed
+    frame columns by code."""
+    extra = [c for c in ("population_2019",) if c not in data.columns]
     merged = data.merge(raw[["code", *extra]], on="code", how="left", validate="one_to_one")
-    merged["population_thousands"] = merged["population"] / 1000
+    merged["population_thousands"] = merged["population_2019"] / 1000
     for kind in ("designated_city", "special_ward", "city", "town", "village"):
         merged[f"is_{kind}"] = (merged["kind"] == kind).astype(float)
     weights, _ = weights_for(merged)
     resp = merged.loc[merged["responded"] == 1]
+    non = merged.loc[merged["responded"] == 0]
     w = weights.loc[resp.index].to_numpy()
-    groups = {
-        "All municipalities": merged,
-        "Respondents": resp,
-        "Non-respondents": merged.loc[merged["responded"] == 0],
-    }
-    spec = [
-        ("fiscal_strength", "Fiscal strength index (FY2018)", 2, False),
-        ("population_thousands", "Population (1,000s, 1 Jan 2022)", 1, False),
-        ("pop_change_2021_22", "Population change 2021–22 (%)", 2, False),
-        ("foreign_per_100", "Foreign residents per 100 residents", 2, False),
-        ("titp_per_1000", "TITP trainees per 1,000 residents (uncensored)", 2, False),
-        ("prefecture_exposure", "Prefecture signed a labour agreement by 2019 (%)", 1, True),
-        ("is_designated_city", "Designated city (%)", 1, True),
-        ("is_special_ward", "Special ward (%)", 1, True),
-        ("is_city", "City (%)", 1, True),
-        ("is_town", "Town (%)", 1, True),
-        ("is_village", "Village (%)", 1, True),
-    ]
 
-    def fmt(x: float) -> str:
-        return f"{x:.2f}".replace("-", "−")
+    def fmt(x: float, digits: int = 2) -> str:
+        return f"{round(x, digits) + 0.0:,.{digits}f}".replace("-", "−")  # + 0.0: no "−0.00"
 
     rows = []
-    for column, label, digits, share in spec:
+    for column, label, digits, share in TABLE1_ROWS:
+        scale = 100 if share else 1
         row = {"Variable": label}
-        for name, g in groups.items():
-            v = g[column].astype(float).dropna()
-            row[name] = f"{100 * v.mean():.{digits}f}" if share else f"{v.mean():,.{digits}f} ({v.std():,.{digits}f})"
-        frame_values = merged[column].astype(float)
-        valid = resp[column].notna().to_numpy()
-        sd = frame_values.std()
-        unweighted = resp[column].astype(float).mean()
-        weighted = np.average(resp[column].astype(float).to_numpy()[valid], weights=w[valid])
-        row["Std. diff. vs frame"] = fmt((unweighted - frame_values.mean()) / sd)
-        row["weighted"] = fmt((weighted - frame_values.mean()) / sd)
+        for name, g, gw in (
+            ("All municipalities", merged, None),
+            ("Respondents", resp, None),
+            ("Non-respondents", non, None),
+            ("Respondents, weighted", resp, w),
+        ):
+            mean, var = weighted_mean_var(g[column].astype(float).to_numpy(), gw)
+            row[name] = fmt(scale * mean, digits) if share else f"{fmt(mean, digits)} ({fmt(np.sqrt(var), digits)})"
+        difference = resp[column].astype(float).mean() - non[column].astype(float).mean()
+        row["Difference (resp. − non-resp.)"] = fmt(scale * difference, digits)
+        row["Std. diff. (resp. − non-resp.)"] = fmt(standardised_difference(resp[column], non[column]))
+        row["Std. diff. (weighted resp. − frame)"] = fmt(
+            standardised_difference(resp[column], merged[column], weights_a=w)
+        )
         rows.append(row)
-    rows.append({"Variable": "N", **{name: f"{len(g):,}" for name, g in groups.items()}})
     rows.append(
         {
-            "Variable": "TITP count censored (≤ 10 foreign residents)",
-            **{name: f"{int(g['titp_censored'].sum())}" for name, g in groups.items()},
+            "Variable": "N",
+            **{
+                name: f"{len(g):,}"
+                for name, g in (
+                    ("All municipalities", merged),
+                    ("Respondents", resp),
+                    ("Non-respondents", non),
+                    ("Respondents, weighted", resp),
+                )
+            },
         }
     )
-    return pd.DataFrame(rows).fillna("")
+    columns = [
+        "Variable",
+        "All municipalities",
+        "Respondents",
+        "Non-respondents",
+        "Difference (resp. − non-resp.)",
+        "Std. diff. (resp. − non-resp.)",
+        "Respondents, weighted",
+        "Std. diff. (weighted resp. − frame)",
+    ]
+    return pd.DataFrame(rows)[columns].fillna("")
 
 
 # --------------------------------------------------------------------------- partner links

@@ -89,3 +89,42 @@ def municipality_kind(code5: str, name: str, designated_cities: set[str]) -> str
     if name.endswith("村"):
         return "village"
     raise CodeError(f"{code5} {name}: cannot tell the kind of municipality")
+
+
+#: Municipal codes that changed between a table's date and the frame's (boundaries of
+#: 1 January 2021): old code -> (new code, what happened). Applied, and reported, by
+#: ``recode`` before a join, so a municipality is never lost to a renumbering.
+CODE_CHANGES = {
+    "40305": ("40231", "筑紫郡那珂川町 became 那珂川市 (a city) on 1 October 2018"),
+}
+
+
+def recode(codes: list[str] | tuple[str, ...], changes: dict[str, tuple[str, str]] = CODE_CHANGES):
+    """The codes with the changed ones replaced by their new codes, and the list of
+    (old, new, what happened) applied. Refuses a change whose new code is already present
+    (two rows would claim one municipality)."""
+    present = set(codes)
+    applied = []
+    for old, (new, note) in changes.items():
+        if old in present:
+            if new in present:
+                raise CodeError(f"code {old} changed to {new}, but {new} is already in the table")
+            applied.append((old, new, note))
+    mapping = {old: new for old, new, _ in applied}
+    return [mapping.get(c, c) for c in codes], applied
+
+
+def prefecture_code_of(names, prefectures: dict[str, str]):
+    """Two-digit codes for prefecture names as the ISA tables print them (青森, 東京, 北海道) or
+    in full (青森県), as a string Series on the names' index; refuses a name that matches no
+    prefecture or more than one. ``prefectures`` maps code to full name."""
+    import pandas as pd
+
+    full = {name: code for code, name in prefectures.items()}
+    out = []
+    for name in names:
+        hits = [code for full_name, code in full.items() if full_name == name or full_name == name + full_name[-1]]
+        if len(hits) != 1:
+            raise ValueError(f"prefecture name {name!r} matches {len(hits)} prefectures")
+        out.append(hits[0])
+    return pd.Series(out, index=names.index, dtype="string")

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from .codes import prefecture_code_of
+
 START, END = 2019, 2025
 #: MIC fiscal year of the prefectures' fiscal strength: 平成30年度 (FY2018), the year before START.
 FISCAL_YEAR = "H30"
@@ -44,19 +46,6 @@ LABELS = {
     "period_2020-22": "Years 2020-22 (against 2019)",
     "period_2023-25": "Years 2023-25 (against 2019)",
 }
-
-
-def prefecture_code_of(names: pd.Series, prefectures: dict[str, str]) -> pd.Series:
-    """Two-digit codes for prefecture names as the ISA tables print them (青森, 東京, 北海道) or
-    in full (青森県); refuses a name that matches no prefecture or more than one."""
-    full = {name: code for code, name in prefectures.items()}
-    out = []
-    for name in names:
-        hits = [code for full_name, code in full.items() if full_name == name or full_name == name + full_name[-1]]
-        if len(hits) != 1:
-            raise ValueError(f"prefecture name {name!r} matches {len(hits)} prefectures")
-        out.append(hits[0])
-    return pd.Series(out, index=names.index, dtype="string")
 
 
 def prefecture_covariates(

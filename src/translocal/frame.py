@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from .codes import is_prefecture_total, is_ward_of_designated_city, municipality_kind
+from .codes import (
+    CODE_CHANGES,
+    is_prefecture_total,
+    is_ward_of_designated_city,
+    municipality_kind,
+    prefecture_code_of,
+    recode,
+)
 from .sources import NORTHERN_TERRITORIES
 
 #: Equal-area projection for areas and densities (metres): EASE-Grid 2.0 Global.
@@ -37,13 +44,27 @@ COLUMNS = {
     "future_burden_ratio": "将来負担比率, future burden ratio (%), same year (MIC); 0 where MIC prints '-'",
     "laspeyres_index": "ラスパイレス指数, staff salary level relative to national civil servants, same year (MIC)",
     "future_burden_none": "True where MIC prints '-' for the future burden ratio (no future burden)",
+    # Measured before the 2019 survey: the main specification's covariates.
+    "population_2019": "Residents on 1 January 2019, 住民基本台帳 (MIC); before the survey",
+    "pop_change_2018_19": "Population change 1 Jan 2018 to 1 Jan 2019 (%), 住民基本台帳 (MIC); codes changed "
+    "since 2018 mapped (codes.CODE_CHANGES)",
+    "foreign_residents_2019": "Foreign residents on 1 January 2019, 住民基本台帳 (MIC); technical interns included",
+    "foreign_per_100_2019": "foreign_residents_2019 per 100 residents (Jan 2019)",
+    "prefecture_titp_per_1000_2018": "The prefecture's technical intern trainees at the end of December 2018 (ISA, "
+    "by prefecture) per 1,000 of its residents on 1 January 2019; the last pre-survey count (no municipal table "
+    "before end-2021)",
+    # Measured after the survey: descriptive maps and the robustness column.
     "population": "Residents on 1 January 2022, 住民基本台帳 (MIC)",
     "foreign_residents": "Foreign residents on 1 January 2022, 住民基本台帳 (MIC)",
     "titp_trainees": "Technical intern trainees (six 技能実習 statuses), end of December 2022 (ISA); missing where censored",
     "pop_change_2021_22": "Population change 1 Jan 2021 to 1 Jan 2022 (%), 住民基本台帳 (MIC)",
-    "titp_censored": "True where ISA suppresses the municipality (ten or fewer foreign residents)",
+    "titp_censored": "True where ISA suppresses the municipality (ten or fewer foreign residents), end-2022 table",
     "titp_per_1000": "titp_trainees per 1,000 residents (population, Jan 2022)",
     "foreign_per_100": "foreign_residents per 100 residents (Jan 2022)",
+    "titp_trainees_2021": "Technical intern trainees, end of December 2021 (ISA), the first municipal count; "
+    "missing where censored",
+    "titp_censored_2021": "True where the end-2021 ISA table suppresses the municipality (ten or fewer foreign residents)",
+    "titp_per_1000_2021": "titp_trainees_2021 per 1,000 residents on 1 January 2022",
     "area_km2": f"Area in km² of the MLIT N03 2021 polygon, computed in {AREA_CRS} (equal-area)",
     "geometry": "MLIT N03 polygon, boundaries as of 1 January 2021, WGS84 (EPSG:4326)",
 }
@@ -60,6 +81,7 @@ class JoinReport:
     matched: int
     frame_unmatched: list[str]
     table_unmatched: dict[str, int]  # unmatched table rows by what they are
+    recoded: tuple = ()  # (old code, new code, what happened) mapped before the join
 
     def as_row(self) -> dict[str, object]:
         return {
@@ -70,6 +92,7 @@ class JoinReport:
             "frame rows unmatched": len(self.frame_unmatched),
             "table rows unmatched": sum(self.table_unmatched.values()),
             "unmatched table rows are": "; ".join(f"{k}: {v}" for k, v in self.table_unmatched.items()) or "-",
+            "codes mapped": "; ".join(f"{old} → {new} ({note})" for old, new, note in self.recoded) or "-",
         }
 
 
@@ -91,7 +114,12 @@ def classify_code(code5: str, designated_cities: set[str]) -> str:
 def account_join(
     frame: pd.DataFrame, table: pd.DataFrame, name: str, designated_cities: set[str]
 ) -> tuple[pd.DataFrame, JoinReport]:
-    """Left-join ``table`` onto ``frame`` by ``code`` (one to one) and report the counts."""
+    """Left-join ``table`` onto ``frame`` by ``code`` (one to one) and report the counts.
+    Codes that changed since the table's date (``codes.CODE_CHANGES``) are mapped to the
+    frame's first, and reported."""
+    new_codes, recoded = recode(list(table["code"]), CODE_CHANGES)
+    if recoded:
+        table = table.assign(code=pd.Series(new_codes, index=table.index, dtype=table["code"].dtype))
     merged = frame.merge(table, on="code", how="left", validate="one_to_one", indicator=True)
     frame_unmatched = sorted(merged.loc[merged["_merge"] == "left_only", "code"])
     leftover = table.loc[~table["code"].isin(frame["code"]), "code"]
@@ -103,6 +131,7 @@ def account_join(
         matched=int((merged["_merge"] == "both").sum()),
         frame_unmatched=frame_unmatched,
         table_unmatched={str(k): int(v) for k, v in kinds.items()},
+        recoded=tuple(recoded),
     )
     return merged.drop(columns="_merge"), report
 
@@ -110,6 +139,28 @@ def account_join(
 def designated_city_codes(city_level_codes: set[str], ward_level_codes: set[str]) -> set[str]:
     """Designated cities: codes of the city-level layer that the ward-level layer splits."""
     return set(city_level_codes) - set(ward_level_codes)
+
+
+def prefecture_trainee_rate(
+    trainees_2018: pd.DataFrame, population_2019: pd.DataFrame, prefectures: dict[str, str]
+) -> pd.DataFrame:
+    """Each prefecture's technical interns at the end of 2018 per 1,000 of its residents on
+    1 January 2019: ``prefecture_code``, ``titp_trainees_2018``, ``prefecture_titp_per_1000_2018``.
+
+    ``trainees_2018`` is the ISA table by prefecture (``sources.read_residence_status_by_prefecture``,
+    names as printed; its 未定・不詳 row is left out), ``population_2019`` the register table
+    (prefecture rows have codes ending in 000) and ``prefectures`` maps code to full name."""
+    listed = trainees_2018.loc[trainees_2018["prefecture"] != "未定・不詳"]
+    listed = listed.assign(prefecture_code=prefecture_code_of(listed["prefecture"], prefectures))
+    rows = population_2019.loc[population_2019["code"].str.endswith("000")]
+    population = rows.set_index(rows["code"].str[:2])["population"]
+    out = pd.DataFrame({"prefecture_code": sorted(prefectures)})
+    out["titp_trainees_2018"] = out["prefecture_code"].map(listed.set_index("prefecture_code")["titp_trainees"])
+    out["prefecture_titp_per_1000_2018"] = 1000 * out["titp_trainees_2018"] / out["prefecture_code"].map(population)
+    missing = out.loc[out.isna().any(axis=1), "prefecture_code"].tolist()
+    if missing:
+        raise ValueError(f"no end-2018 trainee count or 2019 population for prefectures {missing}")
+    return out
 
 
 def build_frame(
@@ -120,47 +171,79 @@ def build_frame(
     population_2021: pd.DataFrame,
     foreign_2022: pd.DataFrame,
     residence_status_2022: pd.DataFrame,
+    *,
+    population_2019: pd.DataFrame,
+    population_2018: pd.DataFrame,
+    foreign_2019: pd.DataFrame,
+    residence_status_2021: pd.DataFrame,
+    prefecture_trainees_2018: pd.DataFrame,
 ) -> tuple[gpd.GeoDataFrame, list[JoinReport]]:
     """Join the public tables onto the boundary layer and derive the frame's columns.
 
-    Raises if a covariate that must be complete (population, fiscal strength) is missing for
-    any municipality, naming them; TITP counts may be missing only as flagged censoring.
+    The keyword tables are the pre-survey measures (register of 1 January 2019 and 2018,
+    foreign residents of 1 January 2019, ``prefecture_trainee_rate``) and the first municipal
+    trainee count (end-2021). Raises if a covariate that must be complete (population,
+    fiscal strength) is missing for any municipality, naming them; TITP counts may be missing
+    only as flagged censoring.
     """
     designated = designated_city_codes(set(boundaries["code"]), ward_level_codes)
     frame = boundaries.copy()
     frame.insert(1, "prefecture_code", frame["code"].str[:2])
     frame.insert(4, "kind", [municipality_kind(c, n, designated) for c, n in zip(frame["code"], frame["name_ja"])])
     reports = []
+
+    def renamed(table, name):
+        return table[["code", "population"]].rename(columns={"population": name})
+
     steps = [
         (f"MIC fiscal indicators FY{fiscal.attrs.get('fiscal_year', '?')}", fiscal.drop(columns="name_fiscal")),
+        ("MIC register 2019-01-01 (all residents)", renamed(population_2019, "population_2019")),
+        ("MIC register 2018-01-01 (all residents)", renamed(population_2018, "population_2018")),
+        ("MIC register 2019-01-01 (foreign residents)", renamed(foreign_2019, "foreign_residents_2019")),
         ("MIC register 2022-01-01 (all residents)", population_2022[["code", "population"]]),
+        ("MIC register 2021-01-01 (all residents)", renamed(population_2021, "population_2021")),
+        ("MIC register 2022-01-01 (foreign residents)", renamed(foreign_2022, "foreign_residents")),
         (
-            "MIC register 2021-01-01 (all residents)",
-            population_2021[["code", "population"]].rename(columns={"population": "population_2021"}),
-        ),
-        (
-            "MIC register 2022-01-01 (foreign residents)",
-            foreign_2022[["code", "population"]].rename(columns={"population": "foreign_residents"}),
+            "ISA residence status end-2021",
+            residence_status_2021[["code", "titp_trainees"]].rename(columns={"titp_trainees": "titp_trainees_2021"}),
         ),
         ("ISA residence status end-2022", residence_status_2022[["code", "titp_trainees"]]),
     ]
     for name, table in steps:
         frame, report = account_join(frame, table, name, designated)
         reports.append(report)
-    for column in ("population", "population_2021", "foreign_residents", "fiscal_strength"):
+    complete = (
+        "population",
+        "population_2021",
+        "population_2019",
+        "population_2018",
+        "foreign_residents",
+        "foreign_residents_2019",
+        "fiscal_strength",
+    )
+    for column in complete:
         missing = frame.loc[frame[column].isna(), "code"].tolist()
         if missing:
             raise ValueError(f"{column} is missing for {len(missing)} municipalities: {missing[:10]}")
+    frame["pop_change_2018_19"] = 100 * (frame["population_2019"] - frame["population_2018"]) / frame["population_2018"]
+    frame["foreign_per_100_2019"] = 100 * frame["foreign_residents_2019"] / frame["population_2019"]
+    rate = prefecture_trainees_2018.set_index("prefecture_code")["prefecture_titp_per_1000_2018"]
+    frame["prefecture_titp_per_1000_2018"] = frame["prefecture_code"].map(rate)
+    missing = sorted(set(frame.loc[frame["prefecture_titp_per_1000_2018"].isna(), "prefecture_code"]))
+    if missing:
+        raise ValueError(f"prefecture_titp_per_1000_2018 is missing for prefectures {missing}")
     frame["pop_change_2021_22"] = 100 * (frame["population"] - frame["population_2021"]) / frame["population_2021"]
-    frame["titp_censored"] = frame["titp_trainees"].isna()
-    frame["titp_trainees"] = frame["titp_trainees"].astype("Int64")
-    frame["titp_per_1000"] = 1000 * frame["titp_trainees"].astype("Float64") / frame["population"]
+    for suffix in ("", "_2021"):
+        trainees = f"titp_trainees{suffix}"
+        frame[f"titp_censored{suffix}"] = frame[trainees].isna()
+        frame[trainees] = frame[trainees].astype("Int64")
+        frame[f"titp_per_1000{suffix}"] = 1000 * frame[trainees].astype("Float64") / frame["population"]
     frame["foreign_per_100"] = 100 * frame["foreign_residents"] / frame["population"]
     frame["area_km2"] = frame.geometry.to_crs(AREA_CRS).area / 1e6
-    frame = frame.drop(columns="population_2021")
-    for column in ("population", "foreign_residents"):
+    for column in ("population", "foreign_residents", "population_2019", "foreign_residents_2019"):
         frame[column] = frame[column].astype("int64")
-    order = [c for c in frame.columns if c != "geometry"] + ["geometry"]
+    frame = frame.drop(columns=["population_2018", "population_2021"])
+    order = [c for c in COLUMNS if c in frame.columns] + [c for c in frame.columns if c not in COLUMNS]
     frame = gpd.GeoDataFrame(frame[order], geometry="geometry", crs=boundaries.crs)
     return frame.sort_values("code").reset_index(drop=True), reports
 
@@ -177,8 +260,9 @@ def check_frame(frame: pd.DataFrame) -> dict[str, int]:
     unknown = set(frame["kind"]) - set(KINDS)
     if unknown:
         problems.append(f"unknown kinds {unknown}")
-    if (frame["titp_trainees"].isna() != frame["titp_censored"]).any():
-        problems.append("TITP counts missing without the censoring flag")
+    for suffix in ("", "_2021"):
+        if (frame[f"titp_trainees{suffix}"].isna() != frame[f"titp_censored{suffix}"]).any():
+            problems.append(f"TITP counts{suffix} missing without the censoring flag")
     if not frame.geometry.is_valid.all():
         problems.append("invalid geometries")
     if not frame.geom_type.isin(["Polygon", "MultiPolygon"]).all():
@@ -227,4 +311,5 @@ __all__ = [
     "codebook",
     "designated_city_codes",
     "join_table",
+    "prefecture_trainee_rate",
 ]

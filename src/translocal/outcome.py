@@ -30,16 +30,32 @@ from .private import POLICY_ITEMS, WINDOW
 from .register import LABOUR_VALUES, labour_signed
 
 #: The main specification's covariates, in order (the kind dummies have city as reference).
+#: All are measured before the 2019 survey: fiscal strength FY2018; population on 1 January
+#: 2019 and its change since 1 January 2018; foreign residents per 100 on 1 January 2019; the
+#: prefecture's technical interns per 1,000 residents at the end of 2018 (no municipal count
+#: exists before the end of 2021); prefecture exposure by the end of 2019.
+KINDS = ("kind_designated_city", "kind_special_ward", "kind_town", "kind_village")
 COVARIATES = (
+    "fiscal_strength",
+    "log_population_2019",
+    "pop_change_2018_19",
+    "foreign_per_100_2019",
+    "prefecture_titp_per_1000_2018",
+    *KINDS,
+    "prefecture_exposure",
+)
+#: The robustness specification with the covariates of 2021–22, measured after the survey:
+#: population on 1 January 2022 and its change since 2021, foreign residents per 100 (2022)
+#: and the municipality's own technical interns at the end of 2021, the first municipal count,
+#: as log(1 + per 1,000 residents of January 2022). Agreements meant to bring workers raise
+#: that count, which is why it is not in the main specification.
+COVARIATES_2021_22 = (
     "fiscal_strength",
     "log_population",
     "pop_change_2021_22",
     "foreign_per_100",
-    "log_titp_per_1000",
-    "kind_designated_city",
-    "kind_special_ward",
-    "kind_town",
-    "kind_village",
+    "log_titp_per_1000_2021",
+    *KINDS,
     "prefecture_exposure",
 )
 KIND_REFERENCE = "city"
@@ -168,28 +184,34 @@ def out_of_window(agreements: pd.DataFrame) -> pd.DataFrame:
     return agreements.loc[~in_window(agreements["signed_on"])]
 
 
-def design_matrix(frame: pd.DataFrame, exposure: pd.Series) -> pd.DataFrame:
-    """The main specification's covariates for each municipality (no constant).
+def design_matrix(frame: pd.DataFrame, exposure: pd.Series, covariates=COVARIATES) -> pd.DataFrame:
+    """The covariates of a specification (``COVARIATES`` by default, or
+    ``COVARIATES_2021_22``) for each municipality, no constant.
 
-    TITP trainees enter as log(1 + trainees per 1,000 residents); censored municipalities
-    (≤ 10 foreign residents, so at most a handful of trainees) enter with 0 here, and the
-    analysis's robustness check imputes them.
+    In the 2021–22 specification trainees enter as log(1 + trainees per 1,000 residents);
+    censored municipalities (≤ 10 foreign residents, so at most a handful of trainees) enter
+    with 0 there, and a robustness column imputes them (``analysis.impute_titp``).
     """
-    titp = frame["titp_per_1000"].astype("Float64").fillna(0).astype(float)
-    x = pd.DataFrame(
-        {
-            "fiscal_strength": frame["fiscal_strength"].astype(float),
-            "log_population": np.log(frame["population"].astype(float)),
-            "pop_change_2021_22": frame["pop_change_2021_22"].astype(float),
-            "foreign_per_100": frame["foreign_per_100"].astype(float),
-            "log_titp_per_1000": np.log1p(titp),
-        },
-        index=frame.index,
-    )
-    for kind in ("designated_city", "special_ward", "town", "village"):
-        x[f"kind_{kind}"] = (frame["kind"] == kind).astype(float)
-    x["prefecture_exposure"] = exposure.astype(float).to_numpy()
-    return x[list(COVARIATES)]
+    columns = {
+        "fiscal_strength": lambda: frame["fiscal_strength"].astype(float),
+        "log_population_2019": lambda: np.log(frame["population_2019"].astype(float)),
+        "pop_change_2018_19": lambda: frame["pop_change_2018_19"].astype(float),
+        "foreign_per_100_2019": lambda: frame["foreign_per_100_2019"].astype(float),
+        "prefecture_titp_per_1000_2018": lambda: frame["prefecture_titp_per_1000_2018"].astype(float),
+        "log_population": lambda: np.log(frame["population"].astype(float)),
+        "pop_change_2021_22": lambda: frame["pop_change_2021_22"].astype(float),
+        "foreign_per_100": lambda: frame["foreign_per_100"].astype(float),
+        "log_titp_per_1000_2021": lambda: np.log1p(
+            frame["titp_per_1000_2021"].astype("Float64").fillna(0).astype(float)
+        ),
+        "prefecture_exposure": lambda: pd.Series(exposure.astype(float).to_numpy(), index=frame.index),
+    }
+    for kind in KINDS:
+        columns[kind] = lambda kind=kind: (frame["kind"] == kind.removeprefix("kind_")).astype(float)
+    unknown = [c for c in covariates if c not in columns]
+    if unknown:
+        raise KeyError(f"no rule for covariates {unknown}")
+    return pd.DataFrame({c: columns[c]() for c in covariates}, index=frame.index)
 
 
 #: What each number of ``summary`` is, for the values file.

@@ -43,7 +43,7 @@ SEED = 20190701
 BETA = dict(
     zip(
         COVARIATES,
-        (0.8, 0.55, -0.25, 0.12, 0.45, -0.3, -0.5, 0.0, -0.2, 0.6),
+        (0.8, 0.55, -0.25, 0.12, 0.2, -0.3, -0.5, 0.0, -0.2, 0.6),
     )
 )
 SIGMA_PREFECTURE = 0.6
@@ -99,7 +99,7 @@ def simulate_strength(x: pd.DataFrame, prefecture: np.ndarray, rng: np.random.Ge
 def response_probability(frame: pd.DataFrame) -> np.ndarray:
     return special.expit(
         RESPONSE["const"]
-        + RESPONSE["log_population"] * np.log(frame["population"].to_numpy(float))
+        + RESPONSE["log_population"] * np.log(frame["population_2019"].to_numpy(float))
         + RESPONSE["kind_town"] * (frame["kind"] == "town").to_numpy()
         + RESPONSE["kind_village"] * (frame["kind"] == "village").to_numpy()
     )
@@ -214,7 +214,7 @@ def generate(frame: pd.DataFrame, public: pd.DataFrame, places: pd.DataFrame, se
 
     # Survey: codes as MIC lists them (6 digits with check digit), some dates in era form.
     n = len(frame)
-    size = (np.log(frame["population"].to_numpy(float)) - 10.0) / 1.5
+    size = (np.log(frame["population_2019"].to_numpy(float)) - 10.0) / 1.5
     survey = pd.DataFrame({"code": [c + check_digit(c) for c in frame["code"]], "responded": responded.astype(int)})
     # The survey was fielded from June to September 2019.
     survey_window = [dt.date(2019, 6, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 122, n)]

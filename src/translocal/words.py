@@ -51,10 +51,10 @@ def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
 #: How the text names the municipalities with more of each capacity covariate.
 SUBJECTS = {
     "fiscal_strength": "Fiscally stronger municipalities",
-    "log_population": "Larger municipalities",
-    "pop_change_2021_22": "Municipalities losing population faster",
-    "foreign_per_100": "Municipalities with more foreign residents per resident",
-    "log_titp_per_1000": "Municipalities with more technical interns per resident",
+    "log_population_2019": "Larger municipalities",
+    "pop_change_2018_19": "Municipalities losing population faster",
+    "foreign_per_100_2019": "Municipalities with more foreign residents per resident",
+    "prefecture_titp_per_1000_2018": "Municipalities in prefectures with more technical interns per resident",
     "prefecture_exposure": "Municipalities in prefectures with a formal agreement",
 }
 
