@@ -84,8 +84,13 @@ def test_bootstrap_effects_have_intervals_around_the_estimates():
     assert ame[["estimate", "low", "high"]].notna().all().all()
     assert ((ame["low"] <= ame["estimate"]) & (ame["estimate"] <= ame["high"])).all()
     # probabilities move in total by zero: effects on the three categories sum to 0
-    sums = ame.groupby("term")["estimate"].sum()
-    assert np.allclose(sums, 0, atol=1e-8)
+    ppo = ame.loc[ame["model"] == "ppo"]
+    assert np.allclose(ppo.groupby("term")["estimate"].sum(), 0, atol=1e-8)
+    # the two models of the effects on P(formal agreement), per SD on one axis
+    formal = ame.loc[ame["model"] == "formal_all"]
+    assert set(formal["outcome"]) == {"P(formal agreement)"} and set(formal["term"]) == set(ppo["term"])
+    assert np.allclose(ame["estimate_sd"], ame["estimate"] * ame["sd"])
+    assert (ame.loc[ame["term"] == "prefecture_exposure", "sd"] == 1).all()
     curves = pd.read_csv(paths.MODELS / "curves.csv")
     assert curves["estimate"].between(0, 1).all() and (curves["low"] <= curves["high"]).all()
 

@@ -49,3 +49,24 @@ def test_verdicts_follow_the_p_values():
     assert words.autocorrelation(0.2) == "no statistically significant"
     assert words.capacity_summary(0).startswith("no measure") and words.capacity_summary(1).startswith("one measure")
     assert words.capacity_summary(4).startswith("several")
+
+
+def test_dispersion_follows_its_test():
+    # the old text called 1.03 with p(over) = 0.21 "overdispersed"
+    assert words.dispersion_word(1.03, 0.21, 0.79) == "consistent with the binomial variance"
+    assert words.dispersion_word(1.4, 0.001, 0.999) == "overdispersed"
+    assert words.dispersion_word(0.8, 0.99, 0.01) == "underdispersed"
+    assert words.dispersion_word(1.4, 0.2, 0.8) == "consistent with the binomial variance"
+
+
+def test_formal_evidence_names_which_model_shows_it():
+    assert words.formal_evidence((0.5, 2.0), (0.1, 3.0)) == "both models' intervals exclude zero"
+    assert words.formal_evidence((0.5, 2.0), (-0.1, 3.0)).startswith("the partial proportional-odds model's")
+    assert words.formal_evidence((-0.5, 2.0), (0.1, 3.0)).startswith("the formal-agreement logit's")
+    assert words.formal_evidence((-0.5, 2.0), (-0.1, 3.0)) == "neither model's interval excludes zero"
+    assert words.formal_evidence((0.5, 2.0), (-3.0, -0.1)).endswith("on opposite sides")
+
+
+def test_terms_phrase():
+    assert words.terms_phrase([]) == "none"
+    assert words.terms_phrase(["a", "b"]) == "a and b"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from . import models
 from .outcome import COVARIATES, COVARIATES_2021_22, design_matrix
@@ -49,19 +50,28 @@ MAIN_MODELS = (
     ("any_ties", "Logit: strength ≥ 1", "strength ≥ 1", "respondents", True),
     ("formal_respondents", "Logit: strength = 2", "strength = 2", "respondents", True),
     ("formal_all", "Logit: formal agreement", "formal agreement", "all municipalities", False),
+    ("ppo_weighted", "Partial proportional odds, weighted", "strength (0/1/2)", "respondents", True),
 )
 MAIN = "ordered_weighted"
+#: The partial proportional-odds model: the main model with the terms that the freeing rule
+#: (``models.free_terms``, docs/codebook.md) picks given their own slope at the formal step.
+PARTIAL = "ppo_weighted"
 
 
 def main_table(fits: dict[str, models.Fitted]) -> pd.DataFrame:
     """Table 2: the models of ``MAIN_MODELS`` side by side, with their outcome, sample and
     whether they use the non-response weights."""
-    titles = {key: title for key, title, *_ in MAIN_MODELS}
+    titles = {key: title for key, title, *_ in MAIN_MODELS if key in fits}
     extra = {
         "Outcome": {key: outcome for key, _, outcome, _, _ in MAIN_MODELS},
         "Sample": {key: sample for key, _, _, sample, _ in MAIN_MODELS},
         "Non-response weights": {key: "yes" if weighted else "no" for key, *_, weighted in MAIN_MODELS},
     }
+    if PARTIAL in fits:
+        free = fits[PARTIAL].extra.get("free", "")
+        extra["Terms free at the formal step"] = {
+            PARTIAL: ", ".join(LABELS[t] for t in free.split(", ")) if free else "none (= ordered logit, weighted)"
+        }
     return regression_table(fits, titles, extra_rows=extra)
 
 
@@ -120,7 +130,8 @@ def weights_for(data: pd.DataFrame, covariates=COVARIATES) -> tuple[pd.Series, o
 
 
 def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Series, object]:
-    """The models of Table 2, plus the non-response weights and the response model."""
+    """The models of Table 2 but the partial proportional-odds one (``partial_fit``, which
+    needs the proportional-odds check first), the non-response weights and the response model."""
     weights, response = weights_for(data)
     resp = respondents(data)
     x = resp[list(COVARIATES)]
@@ -137,6 +148,29 @@ def fit_main_models(data: pd.DataFrame) -> tuple[dict[str, models.Fitted], pd.Se
         ),
     }
     return fits, weights, response
+
+
+def partial_fit(data: pd.DataFrame, free: tuple[str, ...]) -> models.Fitted:
+    """The partial proportional-odds logit: the main model (weighted, respondents, clustered)
+    with the terms ``free`` given their own slope at the formal step."""
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    return models.partial_ordered_logit(
+        PARTIAL,
+        resp[list(COVARIATES)],
+        resp["strength"].astype(int).to_numpy(),
+        resp["prefecture_code"].to_numpy(),
+        free=free,
+        weights=weights.loc[resp.index].to_numpy(),
+    )
+
+
+def partial_odds_rule(data: pd.DataFrame) -> tuple[pd.DataFrame, dict, tuple[str, ...]]:
+    """The proportional-odds check of the main model (``proportional_odds_check``) and the terms
+    it frees in the partial proportional-odds model (``models.free_terms``: slopes of the two
+    cumulative splits differ at 5%, and the term varies across at least five prefectures)."""
+    table, omnibus = proportional_odds_check(data)
+    return table, omnibus, tuple(models.free_terms(table))
 
 
 def main_fit(name: str, data: pd.DataFrame, without: tuple[str, ...] = (), covariates=COVARIATES) -> models.Fitted:
@@ -217,57 +251,108 @@ def impute_titp(data: pd.DataFrame, rng: np.random.Generator, cap: int = 10) -> 
 @dataclass(frozen=True)
 class EffectSpec:
     """What the bootstrap computes: AMEs of ``continuous`` and ``discrete`` terms on each
-    category, and predicted probabilities over ``grid`` values of fiscal strength with
-    population change set to each of ``by_values``."""
+    category from the partial proportional-odds model (``free`` terms free at the formal step;
+    none: the proportional-odds model), AMEs on P(formal agreement) from the full-frame logit,
+    and predicted probabilities over ``grid`` values of fiscal strength with population change
+    set to each of ``by_values``. ``sd`` holds each continuous term's standard deviation over
+    the frame, for effects per standard deviation."""
 
     grid: tuple[float, ...]
     by_values: dict = field(hash=False)
+    sd: dict = field(hash=False, default_factory=dict)
+    free: tuple[str, ...] = ()
     continuous: tuple[str, ...] = CAPACITY
     discrete: tuple[str, ...] = ("prefecture_exposure",)
     vary: str = "fiscal_strength"
     by: str = "pop_change_2018_19"
 
 
-def effect_spec(data: pd.DataFrame, n_grid: int = 25) -> EffectSpec:
+def effect_spec(data: pd.DataFrame, free: tuple[str, ...] = (), n_grid: int = 25) -> EffectSpec:
     """Fiscal strength from its 5th to 95th percentile; population change at its 10th
-    percentile (fast decline), median and 90th percentile, all over the whole frame."""
+    percentile (fast decline), median and 90th percentile, all over the whole frame; the
+    frame's standard deviations of the capacity terms; ``free`` as chosen by the rule."""
     low, high = np.quantile(data["fiscal_strength"], [0.05, 0.95])
     q = np.quantile(data["pop_change_2018_19"], [0.1, 0.5, 0.9])
     labels = ["fast decline (10th percentile)", "median", "slow decline or growth (90th percentile)"]
-    return EffectSpec(grid=tuple(np.linspace(low, high, n_grid)), by_values=dict(zip(labels, q)))
+    sd = {t: float(data[t].std()) for t in CAPACITY}
+    return EffectSpec(
+        grid=tuple(np.linspace(low, high, n_grid)), by_values=dict(zip(labels, q)), sd=sd, free=tuple(free)
+    )
+
+
+def formal_logit_ame(x: pd.DataFrame, y: np.ndarray, continuous, discrete) -> np.ndarray:
+    """AMEs on P(formal agreement) of the full-frame logit (with a constant), percentage points
+    per unit: continuous terms beta_k times the mean of p(1 - p); 0/1 terms the mean change in p
+    between 1 and 0. Terms not estimable in this sample are left out of the fit (effect 0 for
+    a left-out continuous term, which does not happen in practice)."""
+    terms, _ = models.estimable_terms(x, y)
+    xc = np.column_stack([np.ones(len(x)), x[terms].to_numpy(float)])
+    try:
+        b = models.weighted_logit(xc, y.astype(float), np.ones(len(y)))
+    except np.linalg.LinAlgError as error:
+        raise models.FitFailure("the formal-agreement logit is singular") from error
+    if not np.all(np.isfinite(b)) or np.abs(b).max() > 50:
+        raise models.FitFailure("the formal-agreement logit did not converge")
+    p = special.expit(xc @ b)
+    out = []
+    for term in continuous:
+        out.append(b[1 + terms.index(term)] * np.mean(p * (1 - p)) if term in terms else 0.0)
+    for term in discrete:
+        j = 1 + terms.index(term)
+        on, off = xc.copy(), xc.copy()
+        on[:, j], off[:, j] = 1.0, 0.0
+        out.append(np.mean(special.expit(on @ b) - special.expit(off @ b)))
+    return 100 * np.array(out)
 
 
 def effects(data: pd.DataFrame, spec: EffectSpec) -> np.ndarray:
     """The main model's AMEs and predicted-probability curves as one vector: non-response
-    weights re-estimated, weighted ordered logit on respondents, effects averaged with the
-    weights (population-average effects). Used as is and in each bootstrap replicate. The
-    vector ends with one flag per covariate: 1 where the term could not be estimated in this
-    sample (e.g. the special-ward dummy in a resample without Tokyo) and was left out."""
+    weights re-estimated, weighted partial proportional-odds logit on respondents (the terms
+    ``spec.free`` free at the formal step; with none, the ordered logit), effects averaged
+    with the weights (population-average effects); then the AMEs on P(formal agreement) of the
+    full-frame logit. Used as is and in each bootstrap replicate. The vector ends with one
+    flag per covariate: 1 where the term could not be estimated in this sample (e.g. the
+    special-ward dummy in a resample without Tokyo) and was left out."""
     weights, _ = weights_for(data)
     resp = respondents(data)
     y = resp["strength"].astype(int).to_numpy()
     if len(np.unique(y)) < 3:
         raise models.FitFailure("a strength category is empty in this resample")
     terms, _ = models.estimable_terms(resp[list(COVARIATES)], y)
+    free = [t for t in spec.free if t in terms]
     x = resp[terms]
     w = weights.loc[resp.index].to_numpy()
-    fit = models.fit_ordered_logit(x.to_numpy(float), y, weights=w)
-    if not fit.converged:
-        raise models.FitFailure("the ordered logit did not converge")
-    beta = pd.Series(fit.beta, index=terms)
+    beta, delta, cuts, converged = models.fit_partial_ordered_logit(
+        x.to_numpy(float), y, [terms.index(t) for t in free], weights=w
+    )
+    if not converged:
+        raise models.FitFailure("the (partial) ordered logit did not converge")
+    beta = pd.Series(beta, index=terms)
+    delta = pd.DataFrame(delta, columns=free)
     full = resp[list(COVARIATES)]
-    ame = models.ordered_ame(full, beta, fit.cuts, spec.continuous, spec.discrete, weights=w)
-    curves = models.predicted_curves(full, beta, fit.cuts, spec.vary, spec.grid, spec.by, spec.by_values, weights=w)
+    ame = models.ordered_ame(full, beta, cuts, spec.continuous, spec.discrete, weights=w, delta=delta)
+    curves = models.predicted_curves(
+        full, beta, cuts, spec.vary, spec.grid, spec.by, spec.by_values, weights=w, delta=delta
+    )
+    formal = formal_logit_ame(
+        data[list(COVARIATES)], data["formal_agreement"].to_numpy(int), spec.continuous, spec.discrete
+    )
     dropped = np.array([float(t not in terms) for t in COVARIATES])
-    return np.concatenate([ame.to_numpy().ravel(), curves[["p0", "p1", "p2"]].to_numpy().ravel(), dropped])
+    return np.concatenate([ame.to_numpy().ravel(), curves[["p0", "p1", "p2"]].to_numpy().ravel(), formal, dropped])
+
+
+#: How the AME table names the two models whose effects on P(formal agreement) it holds.
+AME_MODELS = {"ppo": "Partial proportional odds (respondents, weighted)", "formal_all": "Formal-agreement logit (all)"}
 
 
 def effect_tables(
     vector: np.ndarray, spec: EffectSpec, boot: models.Bootstrap | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The vector of ``effects`` (and bootstrap intervals) as two tidy tables: AMEs
-    (term, outcome, estimate, low, high) and curves (by, fiscal_strength, outcome, ...).
-    Outcomes: P(strength = 0), P(= 1), P(= 2), and P(≥ 1) for the curves."""
+    """The vector of ``effects`` (and bootstrap intervals) as two tidy tables: AMEs (model,
+    term, outcome, estimate, low, high, and the same per standard deviation of the term,
+    ``sd`` its frame SD, 1 for a 0/1 term) and curves (by, fiscal_strength, outcome, ...).
+    Outcomes: P(strength = 0), P(= 1), P(= 2) of the partial proportional-odds model (``ppo``),
+    P(formal agreement) of the full-frame logit (``formal_all``); and P(≥ 1) for the curves."""
     terms = list(spec.continuous) + list(spec.discrete)
     n_ame = 3 * len(terms)
     n_curve = 3 * len(spec.by_values) * len(spec.grid)
@@ -276,14 +361,16 @@ def effect_tables(
     def unpack(v):
         ame = pd.DataFrame(v[:n_ame].reshape(len(terms), 3), index=terms, columns=["p0", "p1", "p2"])
         curves = v[n_ame : n_ame + n_curve].reshape(len(spec.by_values), len(spec.grid), 3)
-        return ame, curves
+        formal = pd.Series(v[n_ame + n_curve : n_ame + n_curve + len(terms)], index=terms)
+        return ame, curves, formal
 
     rows = []
-    (ame, _), (ame_lo, _), (ame_hi, _) = unpack(vector), unpack(low), unpack(high)
+    (ame, _, formal), (ame_lo, _, formal_lo), (ame_hi, _, formal_hi) = unpack(vector), unpack(low), unpack(high)
     for term in terms:
         for j in range(3):
             rows.append(
                 {
+                    "model": "ppo",
                     "term": term,
                     "outcome": f"P(strength = {j})",
                     "estimate": ame.loc[term, f"p{j}"],
@@ -291,7 +378,21 @@ def effect_tables(
                     "high": ame_hi.loc[term, f"p{j}"],
                 }
             )
+    for term in terms:
+        rows.append(
+            {
+                "model": "formal_all",
+                "term": term,
+                "outcome": "P(formal agreement)",
+                "estimate": formal[term],
+                "low": formal_lo[term],
+                "high": formal_hi[term],
+            }
+        )
     ame_table = pd.DataFrame(rows)
+    ame_table["sd"] = ame_table["term"].map(spec.sd).fillna(1.0)
+    for column in ("estimate", "low", "high"):
+        ame_table[f"{column}_sd"] = ame_table[column] * ame_table["sd"]
     curve_rows = []
     est = unpack(vector)[1]
     draws = None if boot is None or not len(boot.draws) else np.array([unpack(d)[1] for d in boot.draws])
@@ -331,10 +432,13 @@ def regression_table(
     in parentheses; "—" where a term was not estimable in that sample; then N, clusters,
     log-likelihood, pseudo-R² and any ``extra_rows`` ({label: {model: text}}, e.g. whether
     a model is weighted). Columns are the models in ``titles`` order."""
-    order = [t for t in (*ALL_COVARIATES, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
+    with_steps = [u for t in ALL_COVARIATES for u in (t, f"{t}{models.STEP2}")]
+    order = [t for t in (*with_steps, "const", "cut_0/1", "cut_1/2") if any(t in f.params for f in fits.values())]
     rows = []
     for term in order:
-        coef, se = {"term": LABELS.get(term, term), "row": "estimate"}, {"term": "", "row": "se"}
+        base = term.removesuffix(models.STEP2)
+        label = LABELS.get(base, base) + (", formal step" if term != base else "")
+        coef, se = {"term": label, "row": "estimate"}, {"term": "", "row": "se"}
         for key in titles:
             f = fits[key]
             if term in f.params:

@@ -181,6 +181,178 @@ class WeightedOrderedLogit(GenericLikelihoodModel):
         return float(np.sum(totals[totals > 0] * np.log(shares[totals > 0])))
 
 
+# --------------------------------------------------------------------------- partial proportional odds
+def partial_probabilities(x: np.ndarray, beta: np.ndarray, delta: np.ndarray, free, cuts: np.ndarray) -> np.ndarray:
+    """P(y = j | x) of the partial proportional-odds logit: P(y <= m) = expit(cut_m - eta_m)
+    with eta_0 = x'beta and eta_m = x'beta + x_free'delta_m for the later steps. ``delta`` has
+    one row per later step (J - 2 rows), one column per free term (indices ``free`` of x).
+    A category's probability can come out negative where the steps' lines cross; it is
+    returned as computed (``negative_probabilities`` counts such rows)."""
+    x = np.asarray(x, dtype=float)
+    delta = np.asarray(delta, dtype=float).reshape(len(cuts) - 1, len(free))
+    base = x @ np.asarray(beta, dtype=float)
+    etas = [base] + [base + x[:, free] @ d for d in delta]
+    cdf = np.column_stack([special.expit(c - e) for c, e in zip(cuts, etas)])
+    upper = np.column_stack([cdf, np.ones(len(x))])
+    lower = np.column_stack([np.zeros(len(x)), cdf])
+    return upper - lower
+
+
+def _partial_unpack(theta: np.ndarray, k: int, n_free: int, n_cuts: int):
+    beta = theta[:k]
+    delta = theta[k : k + n_free * (n_cuts - 1)].reshape(n_cuts - 1, n_free)
+    return beta, delta, cuts_from_params(theta[k + n_free * (n_cuts - 1) :])
+
+
+def _partial_bounds(x, y, beta, delta, free, cuts):
+    """Latent bounds of each observation's category under the step-specific linear predictors."""
+    probs_at = np.column_stack([x @ beta] + [x @ beta + x[:, free] @ d for d in delta])  # eta of each step, n x n_cuts
+    padded_cuts = np.concatenate([[-np.inf], cuts, [np.inf]])
+    padded_eta = np.column_stack([np.zeros(len(y)), probs_at, np.zeros(len(y))])
+    rows = np.arange(len(y))
+    return padded_cuts[y] - padded_eta[rows, y], padded_cuts[y + 1] - padded_eta[rows, y + 1]
+
+
+def _partial_n_cuts(theta: np.ndarray, k: int, n_free: int) -> int:
+    """Number of cut points: len(theta) = k + n_free (n_cuts - 1) + n_cuts."""
+    return (len(theta) - k + n_free) // (1 + n_free)
+
+
+def partial_loglikeobs(theta: np.ndarray, x: np.ndarray, y: np.ndarray, free) -> np.ndarray:
+    """Log-likelihood contribution of each observation (unweighted); a non-positive
+    probability (crossing steps) contributes log(1e-300), which the optimum avoids."""
+    k, n_free = x.shape[1], len(free)
+    beta, delta, cuts = _partial_unpack(theta, k, n_free, _partial_n_cuts(theta, k, n_free))
+    lo, hi = _partial_bounds(x, y, beta, delta, free, cuts)
+    return np.log(np.clip(special.expit(hi) - special.expit(lo), 1e-300, None))
+
+
+def partial_score_obs(theta: np.ndarray, x: np.ndarray, y: np.ndarray, free) -> np.ndarray:
+    """Analytic score of each observation with respect to (beta, delta, cut parameters).
+
+    With p = F(hi) - F(lo), hi = cut_y - eta_y, lo = cut_{y-1} - eta_{y-1}: d log p / d beta =
+    -x (f(hi) - f(lo)) / p as in the ordered logit; d log p / d cut_m = (f(hi) [m = y] - f(lo)
+    [m = y - 1]) / p; and d log p / d delta_m = -x_free times the same bracket, for m >= 1."""
+    k, n_free = x.shape[1], len(free)
+    n_cuts = _partial_n_cuts(theta, k, n_free)
+    beta, delta, cuts = _partial_unpack(theta, k, n_free, n_cuts)
+    lo, hi = _partial_bounds(x, y, beta, delta, free, cuts)
+    p = np.clip(special.expit(hi) - special.expit(lo), 1e-300, None)
+    f_lo = np.where(np.isfinite(lo), stats.logistic.pdf(lo), 0.0)
+    f_hi = np.where(np.isfinite(hi), stats.logistic.pdf(hi), 0.0)
+    d_beta = -x * ((f_hi - f_lo) / p)[:, None]
+    d_cut = np.zeros((len(y), n_cuts))
+    rows = np.arange(len(y))
+    upper = y < n_cuts
+    d_cut[rows[upper], y[upper]] += f_hi[upper] / p[upper]
+    lower = y > 0
+    d_cut[rows[lower], y[lower] - 1] -= f_lo[lower] / p[lower]
+    xf = x[:, free]
+    d_delta = np.column_stack([-xf * d_cut[:, [m]] for m in range(1, n_cuts)]) if n_free else np.zeros((len(y), 0))
+    jac = np.zeros((n_cuts, n_cuts))
+    jac[:, 0] = 1.0
+    offset = k + n_free * (n_cuts - 1)
+    for m in range(n_cuts):
+        for ell in range(1, m + 1):
+            jac[m, ell] = np.exp(theta[offset + ell])
+    return np.column_stack([d_beta, d_delta, d_cut @ jac])
+
+
+class WeightedPartialOrderedLogit(GenericLikelihoodModel):
+    """Partial proportional-odds logit with observation weights.
+
+    The terms listed in ``free`` (column names of ``exog``) get their own slope at each step
+    after the first: P(y <= m) = expit(cut_m - x'beta - x_free'delta_m), delta_0 = 0; the
+    other terms share one slope across the steps, as in ``WeightedOrderedLogit``, which this
+    model equals when ``free`` is empty. Parameters: the slopes (those of the first step,
+    y >= 1 against 0), the increments ``delta`` of the free terms at each later step
+    (``<term> Δ<m>/<m+1>``), then ``cut_0/1`` and the log increments of the cut points.
+    Fit with ``method="bfgs"``; ``cov_type="cluster"`` gives the cluster-robust sandwich."""
+
+    def __init__(self, endog, exog, free=(), weights=None, **kwds):
+        endog_values = np.asarray(endog, dtype=int)
+        n_cats = int(endog_values.max()) + 1
+        columns = list(exog.columns) if hasattr(exog, "columns") else [f"x{i}" for i in range(np.shape(exog)[1])]
+        unknown = [t for t in free if t not in columns]
+        if unknown:
+            raise KeyError(f"free terms not in the design: {unknown}")
+        self.free_names = list(free)
+        self.free = [columns.index(t) for t in free]
+        names = [f"{t} Δ{m}/{m + 1}" for m in range(1, n_cats - 1) for t in self.free_names]
+        names += [f"cut_{j}/{j + 1}" for j in range(n_cats - 1)]
+        super().__init__(endog, exog, extra_params_names=names, **kwds)
+        self.k_constant, self.df_model = 0, float(self.exog.shape[1])
+        self.df_resid = float(self.exog.shape[0] - self.exog.shape[1] - len(names))
+        self.weights = np.ones(len(endog_values)) if weights is None else np.asarray(weights, dtype=float)
+        self.n_cats = n_cats
+        self._y = endog_values
+        self._x = np.asarray(self.exog, dtype=float)
+
+    def loglikeobs(self, params):
+        return self.weights * partial_loglikeobs(np.asarray(params, dtype=float), self._x, self._y, self.free)
+
+    def score_obs(self, params):
+        return self.weights[:, None] * partial_score_obs(np.asarray(params, dtype=float), self._x, self._y, self.free)
+
+    def score(self, params):
+        return self.score_obs(params).sum(axis=0)
+
+    def fit(self, start_params=None, method="bfgs", maxiter=4000, **kwargs):
+        if start_params is None:
+            n_free = len(self.free)
+            ordered = fit_ordered_logit(self._x, self._y, weights=self.weights)
+            start_params = np.concatenate(
+                [ordered.beta, np.zeros(n_free * (self.n_cats - 2)), params_from_cuts(ordered.cuts)]
+            )
+        kwargs.setdefault("gtol", 1e-8)
+        return super().fit(start_params=start_params, method=method, maxiter=maxiter, disp=0, **kwargs)
+
+    loglike_null = WeightedOrderedLogit.loglike_null
+
+
+def fit_partial_ordered_logit(x: np.ndarray, y: np.ndarray, free, weights=None):
+    """Point estimates of the partial proportional-odds logit (the fast path for the
+    bootstrap): ``(beta, delta, cuts, converged)``; ``free`` are column indices of ``x``."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=int)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    free = list(free)
+    ordered = fit_ordered_logit(x, y, weights=w)
+    if not free:
+        return ordered.beta, np.zeros((len(ordered.cuts) - 1, 0)), ordered.cuts, ordered.converged
+    n_cuts = len(ordered.cuts)
+    start = np.concatenate([ordered.beta, np.zeros(len(free) * (n_cuts - 1)), params_from_cuts(ordered.cuts)])
+
+    def negloglik(theta):
+        return -np.sum(w * partial_loglikeobs(theta, x, y, free))
+
+    def gradient(theta):
+        return -(w[:, None] * partial_score_obs(theta, x, y, free)).sum(axis=0)
+
+    result = optimize.minimize(negloglik, start, jac=gradient, method="BFGS", options={"gtol": 1e-6, "maxiter": 4000})
+    converged = bool(result.success) or float(np.max(np.abs(gradient(result.x)))) < 1e-3
+    beta, delta, cuts = _partial_unpack(result.x, x.shape[1], len(free), n_cuts)
+    return beta, delta, cuts, converged
+
+
+def negative_probabilities(x: np.ndarray, beta, delta, free, cuts) -> int:
+    """Rows of ``x`` with a negative predicted category probability (the steps cross)."""
+    return int((partial_probabilities(x, beta, delta, free, cuts) < 0).any(axis=1).sum())
+
+
+def free_terms(split_table: pd.DataFrame, alpha: float = 0.05) -> list[str]:
+    """The rule that frees a term in the partial proportional-odds model, fixed before looking
+    at the results (docs/codebook.md): a term is freed when the slopes of the two cumulative
+    splits differ at level ``alpha`` (two-sided z of ``cumulative_split_test``, prefecture-
+    clustered) and it varies across enough prefectures to be judged with clustered standard
+    errors (``in_omnibus``: continuous terms, and 0/1 terms that are 1 in at least five
+    prefectures). A dummy that lives in one prefecture, like the special wards, is never
+    freed this way."""
+    crit = stats.norm.ppf(1 - alpha / 2)
+    chosen = split_table.loc[split_table["in_omnibus"] & (split_table["z"].abs() > crit), "term"]
+    return list(chosen)
+
+
 # --------------------------------------------------------------------------- sample handling
 def estimable_terms(x: pd.DataFrame, y: pd.Series | np.ndarray, min_count: int = 1) -> tuple[list[str], dict]:
     """Columns of ``x`` that can be estimated in this sample, and why the others cannot.
@@ -309,6 +481,64 @@ def ordered_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted
     )
 
 
+#: Suffix of a freed term's slope at the formal step in the partial proportional-odds fits.
+STEP2 = " (step 2)"
+
+
+def partial_ordered_logit(name: str, x: pd.DataFrame, y, groups, free=(), weights=None) -> Fitted:
+    """Partial proportional-odds logit (``WeightedPartialOrderedLogit``) with prefecture-
+    clustered SEs, in the form of ``ordered_logit``: each term's slope (for a freed term, its
+    slope at the first step, strength >= 1 against 0), then each freed term's slope at the
+    second step (``<term> (step 2)``, = slope + increment, its SE by the linear transformation
+    of the covariance), then the cut points (delta method). With no free term it is
+    ``ordered_logit`` with weights (unit weights when ``weights`` is None). ``extra`` holds the
+    free terms and the number of rows with a negative predicted probability."""
+    y = np.asarray(y, dtype=int)
+    terms, dropped = estimable_terms(x, y)
+    free = [t for t in free if t in terms]
+    exog = x[terms].astype(float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    model = WeightedPartialOrderedLogit(y, exog, free=free, weights=w)
+    result = model.fit(**_cluster(groups))
+    theta, cov = np.asarray(result.params), np.asarray(result.cov_params())
+    k, n_cuts = len(terms), int(y.max())
+    n_delta = len(free) * (n_cuts - 1)
+    # Output: slopes, step-2 slopes of the free terms, cut points.
+    jac = np.zeros((k + len(free) + n_cuts, len(theta)))
+    jac[:k, :k] = np.eye(k)
+    for i, term in enumerate(free):
+        jac[k + i, terms.index(term)] = 1.0
+        jac[k + i, k + i] = 1.0  # the increment at step 2 (the first later step)
+    offset = k + n_delta
+    for m in range(n_cuts):
+        jac[k + len(free) + m, offset] = 1.0
+        for ell in range(1, m + 1):
+            jac[k + len(free) + m, offset + ell] = np.exp(theta[offset + ell])
+    beta, delta, cuts = _partial_unpack(theta, k, len(free), n_cuts)
+    params = np.concatenate([beta, beta[[terms.index(t) for t in free]] + delta[0], cuts])
+    cov_out = jac @ cov @ jac.T
+    names = terms + [f"{t}{STEP2}" for t in free] + [f"cut_{j}/{j + 1}" for j in range(n_cuts)]
+    params, bse = pd.Series(params, index=names), pd.Series(np.sqrt(np.diag(cov_out)), index=names)
+    negative = negative_probabilities(exog.to_numpy(), beta, delta, [terms.index(t) for t in free], cuts)
+    return Fitted(
+        name=name,
+        kind="ordered",
+        params=params,
+        bse=bse,
+        pvalues=_t_pvalues(params, bse, groups),
+        nobs=len(y),
+        n_clusters=int(pd.Series(groups).nunique()),
+        llf=float(result.llf),
+        llnull=model.loglike_null(),
+        dropped=dropped,
+        extra={
+            "converged": bool(result.mle_retvals.get("converged", True)),
+            "free": ", ".join(free),
+            "negative_probabilities": negative,
+        },
+    )
+
+
 def binary_logit(name: str, x: pd.DataFrame, y, groups, weights=None) -> Fitted:
     """Logit with a constant and prefecture-clustered SEs (a binomial GLM with variance
     weights when weighted). Inestimable dummies are dropped and named."""
@@ -393,27 +623,51 @@ def response_weights(responded, x: pd.DataFrame) -> tuple[np.ndarray, object]:
 
 
 # --------------------------------------------------------------------------- effects and curves
-def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, discrete, weights=None) -> pd.DataFrame:
-    """Average marginal effects on P(y = j) of the ordered logit, one row per term.
+def ordered_ame(
+    x: pd.DataFrame,
+    beta: pd.Series,
+    cuts: np.ndarray,
+    continuous,
+    discrete,
+    weights=None,
+    delta: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Average marginal effects on P(y = j) of the ordered logit, one row per term; with
+    ``delta`` (rows: later steps, columns: free terms) of the partial proportional-odds logit.
 
-    Continuous terms: the derivative averaged over the sample, ``beta_k (f(c_{j-1} - eta) -
-    f(c_j - eta))``. Discrete (0/1) terms: the average of P(j | x, term = 1) - P(j | x, term = 0).
-    Columns ``p0``, ``p1``, ... are percentage points per unit of the term. With ``weights``
-    the averages are weighted (population-average effects from weighted respondents)."""
+    Continuous terms: the derivative averaged over the sample; with F_m = F(c_m - eta_m) and
+    P(y = j) = F_j - F_{j-1}, dF_m/dx = -f(c_m - eta_m) b_m, b_m the term's slope at step m
+    (``beta`` plus its increment there), so under proportional odds the familiar
+    ``beta_k (f(c_{j-1} - eta) - f(c_j - eta))``. Discrete (0/1) terms: the average of
+    P(j | x, term = 1) - P(j | x, term = 0). Columns ``p0``, ``p1``, ... are percentage points
+    per unit of the term. With ``weights`` the averages are weighted (population-average
+    effects from weighted respondents)."""
     w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
-    b = beta.reindex(x.columns).fillna(0.0).to_numpy()
+    columns = list(x.columns)
+    b = beta.reindex(columns).fillna(0.0).to_numpy()
+    n_cuts = len(cuts)
+    if delta is None:
+        delta = pd.DataFrame(np.zeros((n_cuts - 1, 0)))
+    free = [columns.index(t) for t in delta.columns]
+    d = delta.to_numpy(dtype=float)
     xv = x.to_numpy(dtype=float)
-    eta = xv @ b
-    padded = np.concatenate([[-np.inf], cuts, [np.inf]])
-    dens = np.column_stack([np.where(np.isfinite(c - eta), stats.logistic.pdf(c - eta), 0.0) for c in padded])
+    etas = [xv @ b] + [xv @ b + xv[:, free] @ d[m] for m in range(n_cuts - 1)]
+    dens = np.column_stack([stats.logistic.pdf(c - e) for c, e in zip(cuts, etas)])  # n x n_cuts
     rows = {}
     for term in continuous:
-        rows[term] = beta.get(term, 0.0) * np.average(dens[:, :-1] - dens[:, 1:], axis=0, weights=w)
+        i = columns.index(term) if term in columns else None
+        slopes = np.full(n_cuts, beta.get(term, 0.0))
+        if i is not None and i in free:
+            slopes[1:] += d[:, free.index(i)]
+        d_cdf = -dens * slopes[None, :]  # dF_m / dx
+        upper = np.column_stack([d_cdf, np.zeros(len(x))])
+        lower = np.column_stack([np.zeros(len(x)), d_cdf])
+        rows[term] = np.average(upper - lower, axis=0, weights=w)
     for term in discrete:
         on, off = xv.copy(), xv.copy()
-        j = list(x.columns).index(term)
+        j = columns.index(term)
         on[:, j], off[:, j] = 1.0, 0.0
-        change = ordered_probabilities(on, b, cuts) - ordered_probabilities(off, b, cuts)
+        change = partial_probabilities(on, b, d, free, cuts) - partial_probabilities(off, b, d, free, cuts)
         rows[term] = np.average(change, axis=0, weights=w)
     out = pd.DataFrame(rows).T * 100
     out.columns = [f"p{j}" for j in range(out.shape[1])]
@@ -421,13 +675,25 @@ def ordered_ame(x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, continuous, 
 
 
 def predicted_curves(
-    x: pd.DataFrame, beta: pd.Series, cuts: np.ndarray, vary: str, grid, by: str, by_values: dict, weights=None
+    x: pd.DataFrame,
+    beta: pd.Series,
+    cuts: np.ndarray,
+    vary: str,
+    grid,
+    by: str,
+    by_values: dict,
+    weights=None,
+    delta: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Average predicted probabilities over ``grid`` values of ``vary``, with ``by`` set to each
     of ``by_values`` ({label: value}), the other covariates at their observed values
-    (weighted averages with ``weights``)."""
+    (weighted averages with ``weights``); ``delta`` as in ``ordered_ame``."""
     w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     b = beta.reindex(x.columns).fillna(0.0).to_numpy()
+    if delta is None:
+        delta = pd.DataFrame(np.zeros((len(cuts) - 1, 0)))
+    free = [list(x.columns).index(t) for t in delta.columns]
+    d = delta.to_numpy(dtype=float)
     xv = x.to_numpy(dtype=float)
     iv, ib = list(x.columns).index(vary), list(x.columns).index(by)
     rows = []
@@ -435,7 +701,7 @@ def predicted_curves(
         for g in grid:
             z = xv.copy()
             z[:, iv], z[:, ib] = g, value
-            p = np.average(ordered_probabilities(z, b, cuts), axis=0, weights=w)
+            p = np.average(partial_probabilities(z, b, d, free, cuts), axis=0, weights=w)
             rows.append({"by": label, vary: float(g), **{f"p{j}": float(pj) for j, pj in enumerate(p)}})
     return pd.DataFrame(rows)
 
@@ -540,7 +806,7 @@ def rubin(estimates: np.ndarray, variances: np.ndarray, df_complete: float = np.
 
 
 # --------------------------------------------------------------------------- proportional odds
-def _weighted_logit(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
+def weighted_logit(x: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted logit by Newton's method (``x`` includes the constant)."""
     b = np.zeros(x.shape[1])
     for _ in range(100):
@@ -573,7 +839,7 @@ def cumulative_split_test(x: pd.DataFrame, y, groups, weights=None, min_clusters
     fits, scores, hessians = [], [], []
     for cut in (1, 2):
         z = (y >= cut).astype(float)
-        b = _weighted_logit(xc, z, w)
+        b = weighted_logit(xc, z, w)
         p = special.expit(xc @ b)
         fits.append(b)
         scores.append(xc * (w * (z - p))[:, None])

@@ -53,19 +53,30 @@ def odds_ratio_plot(ax: plt.Axes, estimates: pd.DataFrame, model: str, terms=COV
     ax.grid(axis="x", color="0.9", linewidth=0.6)
 
 
-def ame_plot(ax: plt.Axes, ame: pd.DataFrame, outcome: str = "P(strength = 2)", terms=None) -> None:
-    """Average marginal effects on ``outcome`` (percentage points) with bootstrap intervals."""
-    rows = ame.loc[ame["outcome"] == outcome].set_index("term")
-    terms = [t for t in (terms or list(CAPACITY) + ["prefecture_exposure"]) if t in rows.index]
-    y = np.arange(len(terms))[::-1]
-    est, low, high = (rows.loc[terms, c].to_numpy(float) for c in ("estimate", "low", "high"))
+#: The two models whose effects on P(formal agreement) the AME panel shows: outcome, label, colour.
+AME_MODELS = {
+    "ppo": ("P(strength = 2)", "partial proportional odds (respondents, weighted)", "#1b1b1b"),
+    "formal_all": ("P(formal agreement)", "formal-agreement logit (all municipalities)", "#2166ac"),
+}
+
+
+def ame_plot(ax: plt.Axes, ame: pd.DataFrame, terms=None) -> None:
+    """Average marginal effects on the probability of a formal agreement, in percentage points
+    per standard deviation of each covariate (exposure: yes against no), so that all share one
+    axis; the two models of ``AME_MODELS`` side by side, with bootstrap intervals."""
+    terms = list(terms or [*CAPACITY, "prefecture_exposure"])
+    y = np.arange(len(terms))[::-1].astype(float)
     ax.axvline(0, color="0.6", linewidth=0.8, zorder=0)
-    ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=POINT, markersize=4, capsize=0, linewidth=1.2)
+    for offset, (model, (outcome, label, colour)) in zip((0.17, -0.17), AME_MODELS.items()):
+        rows = ame.loc[(ame["model"] == model) & (ame["outcome"] == outcome)].set_index("term").reindex(terms)
+        est, low, high = (rows[c].to_numpy(float) for c in ("estimate_sd", "low_sd", "high_sd"))
+        ax.errorbar(est, y + offset, xerr=[est - low, high - est], fmt="o", color=colour, markersize=3.5,
+                    capsize=0, linewidth=1.1, label=label)  # fmt: skip
     ax.set_yticks(y, [LABELS[t] for t in terms])
-    ax.set_xlabel(
-        f"change in {outcome}, percentage points per unit (exposure: yes vs no),\n95% prefecture cluster-bootstrap interval"
-    )
+    ax.set_xlabel("percentage points per SD of the covariate (exposure: yes vs no),\n"
+                  "95% prefecture cluster-bootstrap interval")  # fmt: skip
     ax.grid(axis="x", color="0.9", linewidth=0.6)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.35, -0.42), frameon=False, fontsize=7.5, ncol=2)
 
 
 def curves_plot(ax: plt.Axes, curves: pd.DataFrame, outcome: str, x: str = "fiscal_strength") -> None:

@@ -119,3 +119,36 @@ def and_list(items: list[str]) -> str:
     if not items:
         raise ValueError("and_list needs at least one item")
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def dispersion_word(dispersion: float, p_over: float, p_under: float, alpha: float = ALPHA) -> str:
+    """How a count model's Pearson dispersion reads, by its tests: "overdispersed" or
+    "underdispersed" only where the one-sided test says so at ``alpha``, else "consistent with
+    the binomial variance"."""
+    if p_over < alpha and dispersion > 1:
+        return "overdispersed"
+    if p_under < alpha and dispersion < 1:
+        return "underdispersed"
+    return "consistent with the binomial variance"
+
+
+def formal_evidence(first: tuple[float, float], second: tuple[float, float]) -> str:
+    """Where two models' intervals for an effect on P(formal agreement) stand — the partial
+    proportional-odds model's (``first``) and the full-frame formal-agreement logit's
+    (``second``), each (low, high) — as the clause the text rests its claim on."""
+    excludes = [low > 0 or high < 0 for low, high in (first, second)]
+    same_side = (first[0] > 0) == (second[0] > 0)
+    if all(excludes) and same_side:
+        return "both models' intervals exclude zero"
+    if all(excludes):
+        return "both models' intervals exclude zero, on opposite sides"
+    if excludes[0]:
+        return "the partial proportional-odds model's interval excludes zero, the formal-agreement logit's does not"
+    if excludes[1]:
+        return "the formal-agreement logit's interval excludes zero, the partial proportional-odds model's does not"
+    return "neither model's interval excludes zero"
+
+
+def terms_phrase(labels: list[str], none: str = "none") -> str:
+    """An ``and_list`` of term labels, or ``none`` for an empty list."""
+    return and_list(labels) if labels else none
