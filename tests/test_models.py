@@ -303,3 +303,29 @@ def test_standardised_difference_by_hand():
     w = np.array([2.0, 1.0, 1.0])
     assert standardised_difference(a, b, weights_a=w) == pytest.approx((1.75 - 4) / np.sqrt((0.6875 * 1.5 + 4) / 2))
     assert standardised_difference([5.0, 5.0], [5.0]) == 0.0
+
+
+def test_partner_typology_counts_every_row_once():
+    from translocal import analysis
+
+    register = pd.DataFrame(
+        {
+            "formal": [True, True, True, False, True],
+            "partner_level": ["national", "subnational", "subnational", "institution", "subnational"],
+            "programme": ["titp;ssw", "titp;hr_general", "friendship", "students", "ssw;care"],
+        }
+    )
+    agreements = pd.DataFrame({"formal": [1, 1, 0], "partner_type": ["province", "ministry", "other"]})
+    table = analysis.partner_typology(register, agreements, "Agreement list")
+    assert table["Total"].sum() == 8
+    reg = table.loc[table["Source"] == "Public register (all years)"].set_index(["Formality", "Partner level"])
+    assert reg.loc[("formal", "national"), "TITP and SSW"] == 1
+    assert reg.loc[("formal", "subnational")][["TITP only", "SSW only", "No worker programme"]].tolist() == [1, 1, 1]
+    assert reg.loc[("informal", "institution"), "Other worker or student programmes"] == 1
+    own = table.loc[table["Source"] == "Agreement list"].set_index(["Formality", "Partner level"])
+    assert own["Not recorded"].tolist() == [1, 1, 1] and ("informal", "not known") in own.index
+    assert [analysis.programme_class(p) for p in ("ssw", "care", "other;friendship")] == [
+        "ssw",
+        "other_workers",
+        "none",
+    ]

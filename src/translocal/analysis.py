@@ -198,7 +198,20 @@ ROBUSTNESS = {
     "exposure_any": "Exposure: any, by 2023",
     "covariates_2021_22": "Covariates of 2021–22",
     "titp_mi": "Covariates of 2021–22, imputed",
+    "bound_0": "Full frame, unknown = 0",
+    "bound_1": "Full frame, unknown = 1",
 }
+#: The bounds for the unknown strengths: the value given to every unknown strength.
+BOUNDS = {"bound_0": 0, "bound_1": 1}
+
+
+def bound_fit(name: str, data: pd.DataFrame, unknown: int) -> models.Fitted:
+    """The ordered logit on the whole frame with every unknown strength (a non-respondent with
+    neither a formal agreement nor a recorded tie: truly 0 or 1, never 2) set to ``unknown``:
+    the two bounds of what the unknown strengths could do. No one is missing, so no
+    non-response weights; standard errors clustered by prefecture."""
+    strength = data["strength"].astype("Int64").fillna(unknown).astype(int).to_numpy()
+    return models.ordered_logit(name, data[list(COVARIATES)], strength, data["prefecture_code"].to_numpy())
 
 
 def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[str, models.Fitted]:
@@ -222,6 +235,7 @@ def robustness_fits(table: pd.DataFrame, n_imputations: int, seed: int) -> dict[
         "exposure_any": main_fit("exposure_any", model_data(table, exposure="prefecture_exposure_any")),
         "covariates_2021_22": main_fit("covariates_2021_22", data, covariates=late),
         "titp_mi": pooled_fit("titp_mi", imputed),
+        **{key: bound_fit(key, data, unknown) for key, unknown in BOUNDS.items()},
     }
 
 
@@ -652,6 +666,75 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
         "Std. diff. (weighted resp. − frame)",
     ]
     return pd.DataFrame(rows)[columns].fillna("")
+
+
+# --------------------------------------------------------------------------- partner typology
+#: Programme classes of the typology, from the register's ``programme`` list, in column order.
+PROGRAMME_CLASSES = {
+    "titp": "TITP only",
+    "ssw": "SSW only",
+    "titp_ssw": "TITP and SSW",
+    "other_workers": "Other worker or student programmes",
+    "none": "No worker programme",
+    "unrecorded": "Not recorded",
+}
+#: Level of a partner in the private agreement list, from its ``partner_type``.
+PRIVATE_LEVELS = {"ministry": "national", "province": "subnational", "school": "institution", "broker": "institution"}
+LEVEL_ORDER = ("national", "subnational", "institution", "not known")
+
+
+def programme_class(programmes: str) -> str:
+    """The typology's class of a register row's ``programme`` list (``;``-separated): TITP and
+    the Specified Skilled Worker programme (SSW) apart and together, other programmes about
+    workers or students (care, general human resources, students), or none of these."""
+    items = set(str(programmes).split(";"))
+    if {"titp", "ssw"} <= items:
+        return "titp_ssw"
+    if "titp" in items:
+        return "titp"
+    if "ssw" in items:
+        return "ssw"
+    if items & {"care", "hr_general", "students"}:
+        return "other_workers"
+    return "none"
+
+
+def partner_typology(register: pd.DataFrame, agreements: pd.DataFrame, list_label: str) -> pd.DataFrame:
+    """Agreements by formality x partner level x programme: the public register's signed local
+    agreements (its ``partner_level`` and ``programme`` coding) and the private agreement list's
+    rows (level from ``partner_type``; it records no programme), one block each, with totals.
+    ``list_label`` names the list's block (e.g. whether it is synthetic)."""
+    reg = pd.DataFrame(
+        {
+            "source": "Public register (all years)",
+            "formal": register["formal"].astype(bool),
+            "level": register["partner_level"],
+            "programme": register["programme"].map(programme_class),
+        }
+    )
+    own = pd.DataFrame(
+        {
+            "source": list_label,
+            "formal": agreements["formal"].astype(bool),
+            "level": agreements["partner_type"].map(PRIVATE_LEVELS).fillna("not known"),
+            "programme": "unrecorded",
+        }
+    )
+    rows = []
+    for source, block in ((reg["source"].iloc[0] if len(reg) else "", reg), (list_label, own)):
+        for formal in (True, False):
+            for level in LEVEL_ORDER:
+                cell = block.loc[(block["formal"] == formal) & (block["level"] == level)]
+                if not len(cell):
+                    continue
+                counts = cell["programme"].value_counts()
+                row = {"Source": source, "Formality": "formal" if formal else "informal", "Partner level": level}
+                row.update({label: int(counts.get(key, 0)) for key, label in PROGRAMME_CLASSES.items()})
+                row["Total"] = len(cell)
+                rows.append(row)
+    table = pd.DataFrame(rows)
+    empty = [label for label in PROGRAMME_CLASSES.values() if not table[label].any()]
+    return table.drop(columns=empty)
 
 
 # --------------------------------------------------------------------------- partner links
