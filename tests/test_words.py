@@ -70,3 +70,31 @@ def test_formal_evidence_names_which_model_shows_it():
 def test_terms_phrase():
     assert words.terms_phrase([]) == "none"
     assert words.terms_phrase(["a", "b"]) == "a and b"
+
+
+def test_capacity_sentence_follows_signs_and_tests():
+    est = {"fiscal_strength": 1.7, "log_population_2019": 0.6, "pop_change_2018_19": -0.4, "foreign_per_100_2019": 0.1}
+    p = {
+        "fiscal_strength": 0.001,
+        "log_population_2019": 0.001,
+        "pop_change_2018_19": 0.001,
+        "foreign_per_100_2019": 0.3,
+    }
+    assert words.capacity_sentence(est, p) == (
+        "Fiscal strength, population and population decline go with stronger assemblages "
+        "and foreign residents per resident shows no clear association"
+    )
+    # a growing population going with stronger assemblages is decline going with weaker ones
+    est["pop_change_2018_19"] = 0.4
+    assert words.capacity_sentence(est, p) == (
+        "Fiscal strength and population go with stronger assemblages, population decline goes with "
+        "weaker assemblages, and foreign residents per resident shows no clear association"
+    )
+    p = dict.fromkeys(p, 0.5)
+    assert words.capacity_sentence(est, p).endswith("show no clear association")
+
+
+def test_formal_sentence():
+    text = words.formal_sentence("0.1", ("0.9", "0.4", "1.3"), ("0.5", "−0.3", "1.1"), "only one")
+    assert text.startswith("A fiscal strength index higher by 0.1 goes with a change of 0.9 percentage points")
+    assert "(95% interval 0.4 to 1.3)" in text and "(−0.3 to 1.1): only one" in text

@@ -780,6 +780,20 @@ def cluster_bootstrap(
     return Bootstrap(draws=np.array(draws).reshape(len(draws), width), n_requested=n_boot, failures=failures)
 
 
+# --------------------------------------------------------------------------- proportions
+def wilson_interval(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion (successes / trials), elementwise: unlike the
+    normal (Wald) interval it stays inside [0, 1] and keeps its coverage for small groups and
+    shares near 0 or 1. NaN where ``trials`` is 0."""
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
 # --------------------------------------------------------------------------- multiple imputation
 def rubin(estimates: np.ndarray, variances: np.ndarray, df_complete: float = np.inf) -> pd.DataFrame:
     """Combine M completed-data estimates (M x k) and their variances by Rubin's rules: the mean

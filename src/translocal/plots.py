@@ -122,6 +122,56 @@ def recovery_plot(ax: plt.Axes, recovery: pd.DataFrame, model: str, title: str) 
     ax.grid(axis="x", color="0.92", linewidth=0.6)
 
 
+def coverage_plot(ax: plt.Axes, coverage: pd.DataFrame, model: str, title: str) -> None:
+    """Monte-Carlo coverage of the 95% intervals of ``model``'s coefficients (share of simulated
+    data sets whose interval covered the truth), with Wilson intervals of that share, against
+    the nominal 95%; a term whose Wilson interval lies below 95% is drawn in red."""
+    rows = coverage.loc[coverage["model"] == model].set_index("term")
+    terms = list(COVARIATES)
+    rows = rows.reindex(terms)
+    y = np.arange(len(terms))[::-1]
+    est, low, high = (100 * rows[c].to_numpy(float) for c in ("coverage", "low", "high"))
+    below = high < 95
+    ax.axvline(95, color="#1a9641", linewidth=1.0, zorder=0, label="nominal 95%")
+    for mask, colour, label in (
+        (~below, POINT, "coverage, Monte-Carlo 95% interval"),
+        (below, "#d7191c", "below nominal"),
+    ):
+        if mask.any():
+            ax.errorbar(est[mask], y[mask], xerr=[est[mask] - low[mask], high[mask] - est[mask]], fmt="o",
+                        color=colour, markersize=3.5, linewidth=1.1, label=label)  # fmt: skip
+    ax.set_yticks(y, [LABELS.get(t, t) for t in terms])
+    ax.set_xlim(min(40, np.floor(np.nanmin(low) / 10) * 10), 100)
+    n = int(rows["replications"].max())
+    ax.set_title(f"{title}\n{n} simulated data sets", loc="left", fontsize=9)
+    ax.grid(axis="x", color="0.92", linewidth=0.6)
+
+
+def uniform_qq_plot(ax: plt.Axes, pvalues: dict[str, np.ndarray]) -> None:
+    """Sorted p-values against their expectation under the null, the uniform plotting positions
+    i / (n + 1), one series per entry of ``pvalues``; the diagonal is the uniform, and the grey
+    band its pointwise 95% range (Beta(i, n + 1 - i) quantiles). Points far below the diagonal
+    at the left would be more small p-values than chance gives."""
+    from scipy import stats
+
+    n = max(len(v) for v in pvalues.values())
+    i = np.arange(1, n + 1)
+    expected = i / (n + 1)
+    ax.fill_between(expected, stats.beta.ppf(0.025, i, n + 1 - i), stats.beta.ppf(0.975, i, n + 1 - i),
+                    color="0.88", linewidth=0, label="95% range under the uniform")  # fmt: skip
+    ax.plot([0, 1], [0, 1], color="0.5", linewidth=0.8)
+    for (label, values), marker in zip(pvalues.items(), ("o", "s", "^")):
+        values = np.sort(np.asarray(values, dtype=float))
+        ax.plot(np.arange(1, len(values) + 1) / (len(values) + 1), values, marker, markersize=3.5,
+                linestyle="none", label=label)  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("expected under no autocorrelation (uniform)")
+    ax.set_ylabel("two-sided permutation p-value, sorted")
+    ax.legend(loc="upper left", frameon=False, fontsize=7)
+
+
 # --------------------------------------------------------------------------- descriptive figures
 #: Projection of the flow map: Albers equal-area centred on the sending countries of the
 #: register, from Uzbekistan to Japan, so that all are drawn with moderate distortion.

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import special
 
-from . import outputs
+from . import models, outputs
 from .codes import check_digit
 from .eras import to_era
 from .models import fit_ordered_logit
@@ -326,3 +327,71 @@ def write(generated: dict, folder: Path) -> list[Path]:
     outputs.write_text(target, json.dumps(generated["truth"], indent=1, sort_keys=True) + "\n")
     written.append(target)
     return written
+
+
+# --------------------------------------------------------------------------- Monte-Carlo coverage
+def coverage_draws(
+    x: pd.DataFrame, frame: pd.DataFrame, n_formal: int, n_ordered: int, seed_formal: int, seed_ordered: int
+) -> tuple[pd.DataFrame, dict]:
+    """Whether the 95% intervals of the two recovered models cover the truth, replication by
+    replication, on the real frame (new prefecture effects and errors each time).
+
+    - ``formal_all``: ``n_formal`` replications of the full-frame formal-agreement logit with a
+      constant, prefecture-clustered t(G - 1) intervals (statsmodels); a fit that fails or whose
+      capacity coefficients run off (beyond ±20) is counted as failed, and a fit where a kind
+      dummy separates (no convergence or a coefficient beyond ±20) as separated.
+    - ``ordered_weighted``: ``n_ordered`` replications of the main model as the analysis fits
+      it: new survey responses, non-response weights, weighted ordered logit on respondents,
+      t(G - 1) intervals; a term not estimable in a replication is missing there.
+
+    Returns the hits (model, replication, term, covered) and counts {failed, separated}."""
+    from scipy import stats
+
+    t = truth(x, frame)
+    prefecture = frame["prefecture_code"].to_numpy()
+    groups = pd.factorize(prefecture)[0]
+    q = stats.t.ppf(0.975, len(np.unique(groups)) - 1)
+    capacity = list(COVARIATES[:5])
+    rows, failed, separated = [], 0, 0
+    exog = sm.add_constant(x, has_constant="add")
+    target = pd.Series(t["formal_logit"])
+    rng = np.random.default_rng(seed_formal)
+    for r in range(n_formal):
+        y = (simulate_strength(x, prefecture, rng) == 2).astype(float)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # separation shows in the estimates, counted below
+                fit = sm.Logit(y, exog).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        except np.linalg.LinAlgError:
+            failed += 1
+            continue
+        if np.abs(fit.params[capacity]).max() > 20:
+            failed += 1
+            continue
+        separated += int(not fit.mle_retvals["converged"] or np.abs(fit.params).max() > 20)
+        ci = fit.conf_int()
+        for term in ["const", *COVARIATES]:
+            rows.append(("formal_all", r, term, bool(ci.loc[term, 0] <= target[term] <= ci.loc[term, 1])))
+    target = pd.Series(t["ordered_logit"])
+    respond = response_probability(frame)
+    rng = np.random.default_rng(seed_ordered)
+    for r in range(n_ordered):
+        y = simulate_strength(x, prefecture, rng)
+        responded = rng.random(len(y)) < respond
+        w, _ = models.response_weights(responded.astype(int), x)
+        keep, _ = models.estimable_terms(x[responded], y[responded])
+        fit = models.ordered_logit("main", x[responded][keep], y[responded], prefecture[responded], weights=w)
+        for term in keep:
+            low, high = fit.params[term] - q * fit.bse[term], fit.params[term] + q * fit.bse[term]
+            rows.append(("ordered_weighted", r, term, bool(low <= target[term] <= high)))
+    hits = pd.DataFrame(rows, columns=["model", "replication", "term", "covered"])
+    return hits, {"failed": failed, "separated": separated}
+
+
+def coverage_table(hits: pd.DataFrame) -> pd.DataFrame:
+    """Per model and term: replications, the share of 95% intervals that covered the truth and
+    the Wilson interval of that share (the Monte-Carlo uncertainty)."""
+    out = hits.groupby(["model", "term"], sort=False)["covered"].agg(["sum", "count"]).reset_index()
+    out["coverage"] = out["sum"] / out["count"]
+    out["low"], out["high"] = models.wilson_interval(out["sum"], out["count"])
+    return out.rename(columns={"count": "replications", "sum": "covered"})

@@ -152,3 +152,54 @@ def formal_evidence(first: tuple[float, float], second: tuple[float, float]) -> 
 def terms_phrase(labels: list[str], none: str = "none") -> str:
     """An ``and_list`` of term labels, or ``none`` for an empty list."""
     return and_list(labels) if labels else none
+
+
+#: Noun phrases of the capacity terms for the findings sentence; ``reverse`` terms read with
+#: the opposite sign (population *decline* is a negative change).
+NOUNS = {
+    "fiscal_strength": ("fiscal strength", False),
+    "log_population_2019": "population",
+    "pop_change_2018_19": ("population decline", True),
+    "foreign_per_100_2019": "foreign residents per resident",
+    "prefecture_titp_per_1000_2018": "the prefecture's technical interns per resident",
+}
+
+
+def capacity_sentence(estimates: dict[str, float], pvalues: dict[str, float], alpha: float = ALPHA) -> str:
+    """One sentence on which capacity terms go with stronger or weaker assemblages in the
+    main model (``estimates`` and ``pvalues`` by term, in the order given), e.g. "Fiscal
+    strength, population and population decline go with stronger assemblages, and foreign
+    residents per resident shows no clear association"."""
+    stronger, weaker, unclear = [], [], []
+    for term, estimate in estimates.items():
+        noun = NOUNS[term]
+        noun, reverse = noun if isinstance(noun, tuple) else (noun, False)
+        if not pvalues[term] < alpha:
+            unclear.append(noun)
+        elif (estimate > 0) != reverse:
+            stronger.append(noun)
+        else:
+            weaker.append(noun)
+    parts = []
+    for nouns, what in ((stronger, "stronger"), (weaker, "weaker")):
+        if nouns:
+            verb = "goes" if len(nouns) == 1 else "go"
+            parts.append(f"{and_list(nouns)} {verb} with {what} assemblages")
+    if unclear:
+        verb = "shows" if len(unclear) == 1 else "show"
+        parts.append(f"{and_list(unclear)} {verb} no clear association")
+    sentence = and_list(parts) if len(parts) < 3 else f"{parts[0]}, {parts[1]}, and {parts[2]}"
+    return sentence[0].upper() + sentence[1:]
+
+
+def formal_sentence(step: str, partial: tuple[str, str, str], logit: tuple[str, str, str], evidence: str) -> str:
+    """The findings sentence on formal agreements, from the texts of the recorded values: a
+    fiscal strength index higher by ``step`` and the change in the probability of a formal
+    agreement, (estimate, low, high) in the partial proportional-odds model and in the
+    full-frame logit, then which intervals exclude zero (``formal_evidence``)."""
+    return (
+        f"A fiscal strength index higher by {step} goes with a change of {partial[0]} percentage points in the "
+        f"probability of a formal agreement in the partial proportional-odds model (95% interval {partial[1]} to "
+        f"{partial[2]}) and of {logit[0]} points in the logit of all municipalities ({logit[1]} to {logit[2]}): "
+        f"{evidence}"
+    )
