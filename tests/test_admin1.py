@@ -198,3 +198,20 @@ def test_every_subdivision_gets_a_point_inside_it(subdivisions):
     assert list(points["iso_3166_2"]) == list(subdivisions["iso_3166_2"])
     assert all(shape.intersects(point) for shape, point in zip(subdivisions.geometry, points.geometry))
     assert points.loc[points["iso_3166_2"] == "VN-43"].geometry.iloc[0].y > 10  # on the mainland
+
+
+def test_context_land_is_the_pinned_natural_earth_without_japan(tmp_path):
+    import shutil
+
+    land = admin1.context_land()
+    assert "JPN" not in set(land["iso_a3"]) and {"MYS", "PNG", "TLS", "CHN", "LAO"} <= set(land["iso_a3"])
+    # another file under the same name is refused, naming it
+    for name in admin1.NATURAL_EARTH:
+        shutil.copy(admin1.natural_earth_dir() / name, tmp_path / name)
+    with open(tmp_path / "naturalearth_lowres.dbf", "ab") as handle:
+        handle.write(b"\x00")
+    with pytest.raises(ValueError, match="naturalearth_lowres.dbf: sha256 .* is not the pinned"):
+        admin1.context_land(tmp_path)
+    (tmp_path / "naturalearth_lowres.shp").unlink()
+    with pytest.raises(FileNotFoundError, match="naturalearth_lowres.shp"):
+        admin1.context_land(tmp_path)

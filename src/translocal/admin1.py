@@ -318,3 +318,41 @@ def partner_places(polygons: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> tupl
     places = pd.concat([polygons[columns], points[columns]], ignore_index=True)
     destinations = pd.concat([representative_points(polygons), points[[*columns, "geometry"]]], ignore_index=True)
     return places, gpd.GeoDataFrame(destinations, geometry="geometry", crs=CRS)
+
+
+# --------------------------------------------------------------------------- context land
+#: Natural Earth 1:110m countries (public domain), as shipped inside the pinned pyogrio wheel
+#: (``requirements.lock``; its tests/fixtures README records the source and licence). Drawn
+#: only as context land, so that the islands and coasts the partner layers share with
+#: neighbouring countries (Borneo, New Guinea, Timor; the mainland around Viet Nam) are whole.
+#: The bytes are checked, so a different pyogrio cannot change the map unnoticed.
+NATURAL_EARTH = {
+    "naturalearth_lowres.shp": "08e341606e8391e458c3f08deb312de664b56bfae376064c5aa0aee6681a5f55",
+    "naturalearth_lowres.dbf": "d2ae1c99adcf8e4586a5b12c639672035fa2f3f469e7255947de00401c3ed7e1",
+}
+NATURAL_EARTH_NOTE = "Land: Natural Earth 1:110m (public domain)"
+
+
+def natural_earth_dir() -> Path:
+    """Where the installed pyogrio keeps its Natural Earth fixture."""
+    import pyogrio
+
+    return Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres"
+
+
+def context_land(folder: Path | None = None, without: tuple[str, ...] = ("JPN",)) -> gpd.GeoDataFrame:
+    """The countries of Natural Earth 1:110m (``iso_a3``, ``name``, geometry, WGS84) but those in
+    ``without`` (Japan is drawn from its own boundaries), after checking the files' sha256
+    against ``NATURAL_EARTH``; a missing or different file is an error naming it."""
+    import hashlib
+
+    folder = folder or natural_earth_dir()
+    for name, digest in NATURAL_EARTH.items():
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: the Natural Earth layer of the pinned pyogrio is missing")
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != digest:
+            raise ValueError(f"{path}: sha256 {actual} is not the pinned {digest} (another pyogrio?)")
+    land = gpd.read_file(folder / "naturalearth_lowres.shp")[["iso_a3", "name", "geometry"]]
+    return land.loc[~land["iso_a3"].isin(without)].set_crs(CRS, allow_override=True).reset_index(drop=True)

@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
-from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.patches import Patch
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
+from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
 from . import outputs, paths
@@ -32,6 +32,9 @@ LATIN_FONT = "DejaVu Sans"
 CENSORED_COLOUR = "#d9d9d9"
 BORDER_COLOUR = "#303030"
 SEQUENTIAL = "YlOrRd"
+#: Colour of the zero class of a classed map: a pale blue, apart in hue from the sequential
+#: yellows and reds of the positive classes and from the grey of missing values.
+ZERO_COLOUR = "#bcd6ee"
 PNG_DPI = 200
 #: Resolution of the rasterized polygon fills inside the PDF figures (print quality).
 RASTER_DPI = 300
@@ -131,11 +134,14 @@ def classed_choropleth(
 ):
     """Draw ``gdf`` coloured by ``column`` in the classes of ``classify`` (rasterized fills).
 
-    Zero gets its own, lightest class; missing values are drawn in grey. Returns the legend
-    handles (one per class, whether or not this panel shows it).
+    Zero gets its own class in a colour of its own (``ZERO_COLOUR``); the positive classes take
+    evenly spaced, clearly distinct steps of ``cmap`` from its pale end (not the palest, which
+    is hard to tell from paper); missing values are drawn in grey. Returns the legend handles
+    (one per class, whether or not this panel shows it).
     """
     labels = class_labels(breaks)
-    colours = plt.get_cmap(cmap)(np.linspace(0.0, 0.95, len(labels)))
+    positive = plt.get_cmap(cmap)(np.linspace(0.22, 1.0, len(labels) - 1))
+    colours = np.vstack([to_rgba(ZERO_COLOUR), positive])
     classes = classify(pd.to_numeric(gdf[column], errors="coerce").astype(float).to_numpy(), breaks)
     known = classes >= 0
     listed = ListedColormap(colours)
@@ -227,6 +233,45 @@ def japan_map(gdf, draw, crs: str, figsize=(7.0, 7.4)):
     return fig, main, handles
 
 
+#: Where zoom insets go on a ``japan_map`` figure: the Pacific east of Honshu, top to bottom.
+ZOOM_SLOTS = ((0.72, 0.41, 0.26, 0.21), (0.72, 0.15, 0.26, 0.21))
+
+
+def zoom_windows(points: gpd.GeoDataFrame, groups: str, n: int = 2, min_count: int = 3, pad: float = 0.3,
+                 min_size: float = 40_000) -> list[tuple[str, np.ndarray]]:  # fmt: skip
+    """Where flagged units cluster: the ``n`` groups (e.g. prefectures) with the most rows of
+    ``points`` (at least ``min_count``), each with the window (minx, miny, maxx, maxy, in the
+    points' projected CRS) around its rows, padded by ``pad`` of its size and at least
+    ``min_size`` metres on a side. Empty when no group has enough rows."""
+    counts = points[groups].value_counts()
+    out = []
+    for name in counts.index[counts >= min_count][:n]:
+        minx, miny, maxx, maxy = points.loc[points[groups] == name].total_bounds
+        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+        half = max(maxx - minx, maxy - miny, min_size) * (1 + pad) / 2
+        out.append((str(name), np.array([cx - half, cy - half, cx + half, cy + half])))
+    return out
+
+
+def zoom_insets(fig: plt.Figure, main: plt.Axes, gdf, draw, crs: str, windows) -> None:
+    """Zoomed insets of a ``japan_map`` at ``windows`` ([(label, window)], from ``zoom_windows``),
+    in the free slots of ``ZOOM_SLOTS``; each window is outlined on the main map and lettered
+    A, B, … in both places."""
+    data = gdf.to_crs(crs)
+    for letter, (label, window), slot in zip("ABCD", windows, ZOOM_SLOTS):
+        inset = fig.add_axes(slot)
+        subset = data.loc[data.intersects(box(*window))]
+        draw(inset, subset)
+        prefecture_borders(subset).plot(ax=inset, color=BORDER_COLOUR, linewidth=0.35)
+        _frame(inset, window)
+        for spine in inset.spines.values():
+            spine.set_linewidth(0.6)
+        inset.text(0.0, 1.01, f"{letter}: {label}", transform=inset.transAxes, fontsize=7, va="bottom")
+        main.add_patch(Rectangle((window[0], window[1]), window[2] - window[0], window[3] - window[1],
+                                 fill=False, edgecolor="black", linewidth=0.8))  # fmt: skip
+        main.text(window[2], window[3], letter, fontsize=7, ha="left", va="bottom", weight="bold")
+
+
 def set_extent(ax: plt.Axes, lonlat_box: tuple[float, float, float, float], crs: str) -> None:
     """Show the longitude/latitude box ``(west, south, east, north)`` on axes drawn in ``crs``,
     at equal aspect, without ticks or axis labels (as maps are)."""
@@ -297,3 +342,41 @@ def mark_public(fig: plt.Figure, caption_x: float = 0.01) -> None:
 
 #: Where ``mark_synthetic`` puts its caption on a ``japan_map`` figure: clear of the insets.
 MAP_CAPTION_X = 0.52
+
+
+#: Colours and labels of the three strengths in the bar charts.
+STRENGTH_COLOURS = ("#d9d9d9", "#fdae61", "#d7191c")
+STRENGTH_LABELS = ("0 none", "1 informal ties only", "2 formal agreement")
+
+
+def strength_bars(ax: plt.Axes, shares: pd.DataFrame, counts: pd.Series) -> None:
+    """Stacked horizontal bars of the strength shares (rows: groups, columns 0, 1, 2, shares
+    summing to 1) with the 95% Wilson intervals of the two cumulative shares drawn where they
+    meet the bars: the share with any tie (the left edge of the orange) and the share with a
+    formal agreement (the left edge of the red). Small groups get wide intervals, as they
+    should. Groups are labelled with their n."""
+    rows = shares.index
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
+    for column, colour, label in zip((0, 1, 2), STRENGTH_COLOURS, STRENGTH_LABELS):
+        ax.barh(y, 100 * shares[column].to_numpy(), left=100 * left, color=colour, height=0.7, label=label)
+        left += shares[column].to_numpy()
+    n = counts.reindex(rows).to_numpy()
+    for at_least, offset in ((1, -0.14), (2, 0.14)):  # any tie above, formal agreement below
+        share = shares[[c for c in (0, 1, 2) if c >= at_least]].sum(axis=1).to_numpy()
+        low, high = _wilson(np.round(share * n), n)
+        edge = 100 * (1 - share)
+        ax.errorbar(edge, y + offset, xerr=[edge - 100 * (1 - high), 100 * (1 - low) - edge], fmt="none",
+                    ecolor="#303030", elinewidth=1.0, capsize=2.5)  # fmt: skip
+    ax.errorbar([], [], xerr=[], fmt="none", ecolor="#303030", elinewidth=1.0, capsize=2.5,
+                label="95% interval (Wilson)")  # fmt: skip
+    ax.set_yticks(y, [f"{str(k).replace('_', ' ')} (n = {c})" for k, c in zip(rows, n)])
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+
+
+def _wilson(successes, trials, level: float = 0.95):
+    """``models.wilson_interval`` (imported here so that drawing helpers stay light)."""
+    from .models import wilson_interval
+
+    return wilson_interval(successes, trials, level)

@@ -243,14 +243,22 @@ def _shade(ax: plt.Axes, gdf, linewidth: float = 0.15) -> None:
             part.plot(ax=ax, color=shade, edgecolor="0.55", linewidth=linewidth, rasterized=True)
 
 
-def register_flow_map(ax: plt.Axes, japan, polygons, points, links: pd.DataFrame, country_names: dict) -> list:
+#: Colour of the context land (neighbouring countries) under the flow map: warm grey, apart
+#: from the light grey of partner provinces without an agreement and from the greens.
+LAND_COLOUR = "#e4e0d6"
+
+
+def register_flow_map(
+    ax: plt.Axes, japan, polygons, points, links: pd.DataFrame, country_names: dict, land=None
+) -> list:
     """The public register on one map: Japan's prefectures shaded by the agreements their
     governments and municipalities signed; the provinces of Viet Nam, Indonesia and the
     Philippines shaded by the agreements they received; partner places elsewhere as circles
     (area by agreements) labelled with their country; a curved line per origin prefecture and
     destination, its width by the number of agreements (``WIDTH_KEY``), red for agreements
-    about workers and blue for the others. ``japan`` is indexed by prefecture code. Returns
-    legend handles."""
+    about workers and blue for the others. ``japan`` is indexed by prefecture code; ``land``
+    (``admin1.context_land``) is drawn underneath, so neighbouring coasts and shared islands are
+    whole. Returns legend handles."""
     import geopandas as gpd
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
@@ -258,6 +266,12 @@ def register_flow_map(ax: plt.Axes, japan, polygons, points, links: pd.DataFrame
 
     counts = flow_counts(links)
     received = counts.groupby("place_iso_3166_2")["n"].sum()
+    if land is not None:
+        # clipped to a box around the map first: whole-globe polygons (Russia, Antarctica) do not
+        # survive the conic projection
+        west, south, east, north = FLOW_EXTENT
+        near = gpd.clip(land, (west - 10, south - 10, east + 10, north + 10))
+        near.to_crs(FLOW_CRS).plot(ax=ax, color=LAND_COLOUR, edgecolor="white", linewidth=0.3, zorder=0)
     japan_signed(ax, japan.to_crs(FLOW_CRS), links, linewidth=0.2)
     _shade(ax, polygons.to_crs(FLOW_CRS).assign(n=lambda d: d["iso_3166_2"].map(received).fillna(0)))
 
