@@ -98,3 +98,8 @@ def test_formal_sentence():
     text = words.formal_sentence("0.1", ("0.9", "0.4", "1.3"), ("0.5", "−0.3", "1.1"), "only one")
     assert text.startswith("A fiscal strength index higher by 0.1 goes with a change of 0.9 percentage points")
     assert "(95% interval 0.4 to 1.3)" in text and "(−0.3 to 1.1): only one" in text
+
+
+def test_p_value_never_prints_zero():
+    assert words.p_value(0.0000004) == "p < 0.001"
+    assert words.p_value(0.0342) == "p = 0.034"

@@ -203,3 +203,8 @@ def formal_sentence(step: str, partial: tuple[str, str, str], logit: tuple[str, 
         f"{partial[2]}) and of {logit[0]} points in the logit of all municipalities ({logit[1]} to {logit[2]}): "
         f"{evidence}"
     )
+
+
+def p_value(p: float) -> str:
+    """A p-value as the text prints it: "p < 0.001" below 0.001, else "p = 0.034"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
