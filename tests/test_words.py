@@ -103,3 +103,34 @@ def test_formal_sentence():
 def test_p_value_never_prints_zero():
     assert words.p_value(0.0000004) == "p < 0.001"
     assert words.p_value(0.0342) == "p = 0.034"
+
+
+def test_capacity_sentence_carries_effect_sizes():
+    est, p = (
+        {"fiscal_strength": 1.7, "foreign_per_100_2019": 0.1},
+        {"fiscal_strength": 0.001, "foreign_per_100_2019": 0.3},
+    )
+    sizes = {
+        "fiscal_strength": "odds ratio 1.6 per SD, 95% interval 1.3 to 2.0",
+        "foreign_per_100_2019": "1.1, 0.9 to 1.3",
+    }
+    assert words.capacity_sentence(est, p, sizes) == (
+        "Fiscal strength (odds ratio 1.6 per SD, 95% interval 1.3 to 2.0) goes with stronger assemblages "
+        "and foreign residents per resident (1.1, 0.9 to 1.3) shows no clear association"
+    )
+
+
+def test_significant_under_names_the_definitions():
+    p = {"a": 0.2, "b": 0.01, "c": 0.5}
+    assert words.significant_under(p) == "statistically significant only when it counts b"
+    assert (
+        words.significant_under(dict.fromkeys("abc", 0.5))
+        == "not statistically significant under any of the three definitions"
+    )
+    assert words.significant_under(dict.fromkeys("ab", 0.01)) == "statistically significant under both definitions"
+
+
+def test_formal_finding():
+    assert words.formal_finding(0.4, 0.03) == "are more likely to have a formal agreement"
+    assert words.formal_finding(-0.4, 0.03) == "are less likely to have a formal agreement"
+    assert words.formal_finding(0.4, 0.3).startswith("show no clear difference")

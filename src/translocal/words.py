@@ -165,15 +165,20 @@ NOUNS = {
 }
 
 
-def capacity_sentence(estimates: dict[str, float], pvalues: dict[str, float], alpha: float = ALPHA) -> str:
+def capacity_sentence(
+    estimates: dict[str, float], pvalues: dict[str, float], sizes: dict[str, str] | None = None, alpha: float = ALPHA
+) -> str:
     """One sentence on which capacity terms go with stronger or weaker assemblages in the
     main model (``estimates`` and ``pvalues`` by term, in the order given), e.g. "Fiscal
     strength, population and population decline go with stronger assemblages, and foreign
-    residents per resident shows no clear association"."""
+    residents per resident shows no clear association". ``sizes`` adds each term's effect size
+    in parentheses after its noun (e.g. "odds ratio 1.9 per SD, 95% interval 1.4 to 2.6")."""
     stronger, weaker, unclear = [], [], []
     for term, estimate in estimates.items():
         noun = NOUNS[term]
         noun, reverse = noun if isinstance(noun, tuple) else (noun, False)
+        if sizes and term in sizes:
+            noun = f"{noun} ({sizes[term]})"
         if not pvalues[term] < alpha:
             unclear.append(noun)
         elif (estimate > 0) != reverse:
@@ -208,3 +213,27 @@ def formal_sentence(step: str, partial: tuple[str, str, str], logit: tuple[str, 
 def p_value(p: float) -> str:
     """A p-value as the text prints it: "p < 0.001" below 0.001, else "p = 0.034"."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def significant_under(pvalues: dict[str, float], alpha: float = ALPHA) -> str:
+    """Under which of several alternative definitions (``{definition: p}``, each a phrase like
+    "agreements wholly about workers by 2019") an estimate is significant, in one clause."""
+    hits = [name for name, p in pvalues.items() if p < alpha]
+    n = {2: "two", 3: "three", 4: "four", 5: "five"}.get(len(pvalues), str(len(pvalues)))
+    if not hits:
+        return f"not statistically significant under any of the {n} definitions"
+    if len(hits) == len(pvalues):
+        return (
+            "statistically significant under both definitions"
+            if len(hits) == 2
+            else (f"statistically significant under all {n} definitions")
+        )
+    return f"statistically significant only when it counts {and_list(hits)}"
+
+
+def formal_finding(estimate: float, p: float, alpha: float = ALPHA) -> str:
+    """The predicate of a sentence on the formal-agreement logit: "are more (less) likely to
+    have a formal agreement", or "show no clear difference in the chance of a formal agreement"."""
+    if not p < alpha:
+        return "show no clear difference in the chance of a formal agreement"
+    return f"are {'more' if estimate > 0 else 'less'} likely to have a formal agreement"
