@@ -36,6 +36,29 @@ class NotebookFailed(RuntimeError):
     """A notebook raised, or did not write what it declares."""
 
 
+def ipc_kernel_manager():
+    """A jupyter_client ``KernelManager`` class whose kernels talk over IPC (Unix-domain)
+    sockets in a private temporary folder instead of TCP on localhost: a local kernel needs no
+    network port, and the kernel no longer prints its "running over TCP without encryption"
+    warning into every build. The folder is removed when the runner exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    folder = tempfile.mkdtemp(prefix="translocal-kernel-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("connection_file", os.path.join(folder, "kernel.json"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def run(name: str) -> Path:
     import papermill as pm
 
@@ -57,10 +80,13 @@ def run(name: str) -> Path:
             parameters=params,
             cwd=str(paths.NOTEBOOKS),
             kernel_name="python3",
-            progress_bar=False,
+            # on a terminal, one line per notebook: cells done of total and the elapsed time
+            # (papermill's tqdm bar); none in logs and CI
+            progress_bar={"desc": name} if sys.stderr.isatty() else False,
             # papermill rewrites the output notebook after every cell by default; once at the end
             # is enough here (a failure still saves the notebook with its traceback).
             request_save_on_cell_execute=False,
+            kernel_manager_class=ipc_kernel_manager(),
         )
     except pm.PapermillExecutionError as err:
         os.replace(tmp, failed)
