@@ -40,7 +40,12 @@ def ipc_kernel_manager():
     """A jupyter_client ``KernelManager`` class whose kernels talk over IPC (Unix-domain)
     sockets in a private temporary folder instead of TCP on localhost: a local kernel needs no
     network port, and the kernel no longer prints its "running over TCP without encryption"
-    warning into every build. The folder is removed when the runner exits."""
+    warning into every build. The folder is removed when the runner exits.
+
+    jupyter_client interrupts a kernel before asking it to shut down; after the last cell the
+    kernel is idle, and the interrupt only made ipykernel log a spurious "ERROR |
+    KeyboardInterrupt caught in kernel". The manager skips that interrupt while shutting down
+    (a cell's real errors are in the executed notebook and stop the build either way)."""
     import atexit
     import shutil
     import tempfile
@@ -55,6 +60,11 @@ def ipc_kernel_manager():
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("connection_file", os.path.join(folder, "kernel.json"))
             super().__init__(**kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:  # after the last cell: nothing runs, nothing to interrupt
+                return
+            await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
