@@ -329,3 +329,19 @@ def test_partner_typology_counts_every_row_once():
         "other_workers",
         "none",
     ]
+
+
+def test_available_cpus_follows_the_cgroup_quota_and_the_affinity(tmp_path):
+    import os
+
+    from translocal.models import available_cpus
+
+    affinity = len(os.sched_getaffinity(0))
+    quota = tmp_path / "cpu.max"
+    quota.write_text("100000 100000\n")  # one CPU, as on mybinder.org
+    assert available_cpus(str(quota)) == 1
+    quota.write_text("150000 100000\n")  # 1.5 CPUs: one process per whole CPU
+    assert available_cpus(str(quota)) == 1
+    quota.write_text("max 100000\n")  # no quota: the affinity decides
+    assert available_cpus(str(quota)) == affinity
+    assert available_cpus(str(tmp_path / "missing")) == affinity

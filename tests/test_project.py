@@ -98,7 +98,10 @@ def test_environment_yml_pins_exactly_the_lock():
     assert env == metadata.environment_yml(metadata.locked_versions()), (
         "environment.yml drifted from requirements.lock: run `make metadata`"
     )
-    assert "  - python=3.11\n" in env and "      - -e .\n" in env
+    assert "  - python=3.11\n" in env
+    # every locked package but the server stack, at the lock's version
+    locked = [p for p in metadata.locked_versions() if p.split("==")[0].lower() not in metadata.SERVER_STACK]
+    assert all(f"      - {pin}\n" in env for pin in locked)
 
 
 def test_lock_pins_every_direct_dependency():
@@ -152,3 +155,20 @@ def test_binder_builds_with_the_image_environment_not_a_venv():
     )
     assert dry.returncode == 0, dry.stderr
     assert "python -m translocal.values" in dry.stdout and ".venv" not in dry.stdout and "uv pip" not in dry.stdout
+
+
+def test_binder_leaves_the_server_stack_to_repo2docker_and_installs_the_package_in_postbuild():
+    env = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
+    pinned = {line.strip()[2:].split("==")[0].lower() for line in env.splitlines() if "==" in line}
+    # these are repo2docker's (its base environment runs Binder's own server): never pinned here
+    must_stay_unpinned = {"jupyterlab", "jupyter-server", "notebook", "jupyterhub", "tornado"}
+    assert must_stay_unpinned <= set(metadata.SERVER_STACK)
+    assert not pinned & set(metadata.SERVER_STACK), sorted(pinned & set(metadata.SERVER_STACK))
+    # the kernel side stays pinned: the notebooks run with the locked kernel
+    assert {"ipykernel", "jupyter-client", "papermill", "pandas"} <= pinned
+    # nothing from the repository in the environment file (it would defeat repo2docker's cache)
+    assert "-e ." not in env and "file:" not in env
+    post_build = (paths.ROOT / "postBuild").read_text(encoding="utf-8")
+    assert "pip install --quiet --no-deps -e ." in post_build
+    assert post_build.index("pip install") < post_build.index("make SYSTEM_ENV=1 all")
+    assert "trap" in post_build and "FAILED while" in post_build

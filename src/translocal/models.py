@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -750,19 +751,39 @@ class Bootstrap:
         return np.quantile(self.draws, alpha, axis=0), np.quantile(self.draws, 1 - alpha, axis=0)
 
 
+def available_cpus(cgroup: str = "/sys/fs/cgroup/cpu.max") -> int:
+    """The CPUs this process may really use: the smaller of its CPU affinity (``taskset``,
+    Docker's ``--cpuset-cpus``) and the cgroup v2 CPU quota (``cpu.max``, e.g. "100000 100000"
+    on a one-CPU Binder), rounded down, at least 1. The host's core count says nothing about
+    either."""
+    import math
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path(cgroup).read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.floor(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
 def cluster_bootstrap(
     statistic: Callable[[pd.DataFrame], np.ndarray],
     data: pd.DataFrame,
     cluster: str,
     n_boot: int,
     seed: int,
-    n_jobs: int = 2,
+    n_jobs: int = 0,
 ) -> Bootstrap:
     """Pairs cluster bootstrap: resample whole clusters (prefectures) with replacement and
-    recompute ``statistic`` on each resample, on ``n_jobs`` processes. Each replicate has its
-    own seed from ``SeedSequence(seed)``, so the draws do not depend on the number of jobs."""
+    recompute ``statistic`` on each resample, on ``n_jobs`` processes (0: as many as
+    ``available_cpus``). Each replicate has its own seed from ``SeedSequence(seed)``, so the
+    draws do not depend on the number of jobs."""
     from joblib import Parallel, delayed
 
+    n_jobs = n_jobs or available_cpus()
     groups = data[cluster].to_numpy()
     seeds = np.random.SeedSequence(seed).spawn(n_boot)
     if n_jobs == 1:
