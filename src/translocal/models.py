@@ -52,44 +52,16 @@ def ordered_probabilities(x: np.ndarray, beta: np.ndarray, cuts: np.ndarray) -> 
     return upper - lower
 
 
-def _bounds(x: np.ndarray, y: np.ndarray, beta: np.ndarray, cuts: np.ndarray):
-    """Latent bounds of each observation's category: cut_{y-1} - eta and cut_y - eta."""
-    eta = x @ beta
-    padded = np.concatenate([[-np.inf], cuts, [np.inf]])
-    return padded[y] - eta, padded[y + 1] - eta
-
-
 def ordered_loglikeobs(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Log-likelihood contribution of each observation (unweighted)."""
-    k = x.shape[1]
-    lo, hi = _bounds(x, y, theta[:k], cuts_from_params(theta[k:]))
-    p = special.expit(hi) - special.expit(lo)
-    return np.log(np.clip(p, 1e-300, None))
+    """Log-likelihood contribution of each observation (unweighted): ``partial_loglikeobs``
+    with no free term."""
+    return partial_loglikeobs(theta, x, y, ())
 
 
 def ordered_score_obs(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Analytic score of each observation with respect to (beta, cut parameters)."""
-    k, n_cuts = x.shape[1], len(theta) - x.shape[1]
-    cuts = cuts_from_params(theta[k:])
-    lo, hi = _bounds(x, y, theta[:k], cuts)
-    p = np.clip(special.expit(hi) - special.expit(lo), 1e-300, None)
-    f_lo = np.where(np.isfinite(lo), stats.logistic.pdf(lo), 0.0)
-    f_hi = np.where(np.isfinite(hi), stats.logistic.pdf(hi), 0.0)
-    d_beta = -x * ((f_hi - f_lo) / p)[:, None]
-    # d log p / d cut_m: f_hi when m == y, -f_lo when m == y - 1.
-    d_cut = np.zeros((len(y), n_cuts))
-    rows = np.arange(len(y))
-    upper = y < n_cuts
-    d_cut[rows[upper], y[upper]] += f_hi[upper] / p[upper]
-    lower = y > 0
-    d_cut[rows[lower], y[lower] - 1] -= f_lo[lower] / p[lower]
-    # Chain rule to (first cut, log increments): cut_m = theta_0 + sum_{l<=m, l>=1} exp(theta_l).
-    jac = np.zeros((n_cuts, n_cuts))
-    jac[:, 0] = 1.0
-    for m in range(n_cuts):
-        for ell in range(1, m + 1):
-            jac[m, ell] = np.exp(theta[k + ell])
-    return np.column_stack([d_beta, d_cut @ jac])
+    """Analytic score of each observation with respect to (beta, cut parameters):
+    ``partial_score_obs`` with no free term."""
+    return partial_score_obs(theta, x, y, ())
 
 
 def _start(y: np.ndarray, w: np.ndarray, k: int, n_cats: int) -> np.ndarray:
@@ -137,20 +109,31 @@ def fit_ordered_logit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None =
 
 
 class WeightedOrderedLogit(GenericLikelihoodModel):
-    """Ordered logit with observation weights (e.g. inverse response probabilities).
+    """Ordered logit with observation weights (e.g. inverse response probabilities), and its
+    partial proportional-odds form.
 
     ``endog`` takes the values 0..J-1; ``exog`` has no constant. The log-likelihood is
     ``sum_i w_i log P(y_i | x_i)``; weights are used as given (normalise them to mean 1 if
     they are probability weights, so that the likelihood keeps the scale of the sample).
-    Parameters: the slopes, then ``cut_0/1`` and the log increments ``cut_1/2`` ... as in
+    The terms listed in ``free`` (column names of ``exog``) get their own slope at each step
+    after the first: P(y <= m) = expit(cut_m - x'beta - x_free'delta_m), delta_0 = 0; with no
+    free term it is the ordered (proportional-odds) logit. Parameters: the slopes (for a free
+    term, its slope at the first step), the increments of the free terms at each later step
+    (``<term> Δ<m>/<m+1>``), then ``cut_0/1`` and the log increments ``cut_1/2`` ... as in
     ``OrderedModel``. Fit with ``method="bfgs"``; ``cov_type="cluster"`` gives the
     cluster-robust sandwich of the weighted likelihood.
     """
 
-    def __init__(self, endog, exog, weights=None, **kwds):
+    def __init__(self, endog, exog, weights=None, free=(), **kwds):
         endog_values = np.asarray(endog, dtype=int)
         n_cats = int(endog_values.max()) + 1
-        names = [f"cut_{j}/{j + 1}" for j in range(n_cats - 1)]
+        columns = list(exog.columns) if hasattr(exog, "columns") else [f"x{i}" for i in range(np.shape(exog)[1])]
+        unknown = [t for t in free if t not in columns]
+        if unknown:
+            raise KeyError(f"free terms not in the design: {unknown}")
+        self.free = [columns.index(t) for t in free]
+        names = [f"{t} Δ{m}/{m + 1}" for m in range(1, n_cats - 1) for t in free]
+        names += [f"cut_{j}/{j + 1}" for j in range(n_cats - 1)]
         super().__init__(endog, exog, extra_params_names=names, **kwds)
         # No constant among the exog; the cut points are the extra parameters.
         self.k_constant, self.df_model = 0, float(self.exog.shape[1])
@@ -161,16 +144,21 @@ class WeightedOrderedLogit(GenericLikelihoodModel):
         self._x = np.asarray(self.exog, dtype=float)
 
     def loglikeobs(self, params):
-        return self.weights * ordered_loglikeobs(np.asarray(params, dtype=float), self._x, self._y)
+        return self.weights * partial_loglikeobs(np.asarray(params, dtype=float), self._x, self._y, self.free)
 
     def score_obs(self, params):
-        return self.weights[:, None] * ordered_score_obs(np.asarray(params, dtype=float), self._x, self._y)
+        return self.weights[:, None] * partial_score_obs(np.asarray(params, dtype=float), self._x, self._y, self.free)
 
     def score(self, params):
         return self.score_obs(params).sum(axis=0)
 
     def fit(self, start_params=None, method="bfgs", maxiter=2000, **kwargs):
-        if start_params is None:
+        if start_params is None and self.free:
+            # from the proportional-odds fit, the increments at zero
+            ordered = fit_ordered_logit(self._x, self._y, weights=self.weights)
+            increments = np.zeros(len(self.free) * (self.n_cats - 2))
+            start_params = np.concatenate([ordered.beta, increments, params_from_cuts(ordered.cuts)])
+        elif start_params is None:
             start_params = _start(self._y, self.weights, self._x.shape[1], self.n_cats)
         kwargs.setdefault("gtol", 1e-8)
         return super().fit(start_params=start_params, method=method, maxiter=maxiter, disp=0, **kwargs)
@@ -207,9 +195,10 @@ def _partial_unpack(theta: np.ndarray, k: int, n_free: int, n_cuts: int):
 
 def _partial_bounds(x, y, beta, delta, free, cuts):
     """Latent bounds of each observation's category under the step-specific linear predictors."""
-    probs_at = np.column_stack([x @ beta] + [x @ beta + x[:, free] @ d for d in delta])  # eta of each step, n x n_cuts
+    base = x @ beta
+    etas = np.column_stack([base] + [base + x[:, free] @ d for d in delta])  # each step's eta, n x n_cuts
     padded_cuts = np.concatenate([[-np.inf], cuts, [np.inf]])
-    padded_eta = np.column_stack([np.zeros(len(y)), probs_at, np.zeros(len(y))])
+    padded_eta = np.column_stack([np.zeros(len(y)), etas, np.zeros(len(y))])
     rows = np.arange(len(y))
     return padded_cuts[y] - padded_eta[rows, y], padded_cuts[y + 1] - padded_eta[rows, y + 1]
 
@@ -257,58 +246,6 @@ def partial_score_obs(theta: np.ndarray, x: np.ndarray, y: np.ndarray, free) -> 
         for ell in range(1, m + 1):
             jac[m, ell] = np.exp(theta[offset + ell])
     return np.column_stack([d_beta, d_delta, d_cut @ jac])
-
-
-class WeightedPartialOrderedLogit(GenericLikelihoodModel):
-    """Partial proportional-odds logit with observation weights.
-
-    The terms listed in ``free`` (column names of ``exog``) get their own slope at each step
-    after the first: P(y <= m) = expit(cut_m - x'beta - x_free'delta_m), delta_0 = 0; the
-    other terms share one slope across the steps, as in ``WeightedOrderedLogit``, which this
-    model equals when ``free`` is empty. Parameters: the slopes (those of the first step,
-    y >= 1 against 0), the increments ``delta`` of the free terms at each later step
-    (``<term> Δ<m>/<m+1>``), then ``cut_0/1`` and the log increments of the cut points.
-    Fit with ``method="bfgs"``; ``cov_type="cluster"`` gives the cluster-robust sandwich."""
-
-    def __init__(self, endog, exog, free=(), weights=None, **kwds):
-        endog_values = np.asarray(endog, dtype=int)
-        n_cats = int(endog_values.max()) + 1
-        columns = list(exog.columns) if hasattr(exog, "columns") else [f"x{i}" for i in range(np.shape(exog)[1])]
-        unknown = [t for t in free if t not in columns]
-        if unknown:
-            raise KeyError(f"free terms not in the design: {unknown}")
-        self.free_names = list(free)
-        self.free = [columns.index(t) for t in free]
-        names = [f"{t} Δ{m}/{m + 1}" for m in range(1, n_cats - 1) for t in self.free_names]
-        names += [f"cut_{j}/{j + 1}" for j in range(n_cats - 1)]
-        super().__init__(endog, exog, extra_params_names=names, **kwds)
-        self.k_constant, self.df_model = 0, float(self.exog.shape[1])
-        self.df_resid = float(self.exog.shape[0] - self.exog.shape[1] - len(names))
-        self.weights = np.ones(len(endog_values)) if weights is None else np.asarray(weights, dtype=float)
-        self.n_cats = n_cats
-        self._y = endog_values
-        self._x = np.asarray(self.exog, dtype=float)
-
-    def loglikeobs(self, params):
-        return self.weights * partial_loglikeobs(np.asarray(params, dtype=float), self._x, self._y, self.free)
-
-    def score_obs(self, params):
-        return self.weights[:, None] * partial_score_obs(np.asarray(params, dtype=float), self._x, self._y, self.free)
-
-    def score(self, params):
-        return self.score_obs(params).sum(axis=0)
-
-    def fit(self, start_params=None, method="bfgs", maxiter=4000, **kwargs):
-        if start_params is None:
-            n_free = len(self.free)
-            ordered = fit_ordered_logit(self._x, self._y, weights=self.weights)
-            start_params = np.concatenate(
-                [ordered.beta, np.zeros(n_free * (self.n_cats - 2)), params_from_cuts(ordered.cuts)]
-            )
-        kwargs.setdefault("gtol", 1e-8)
-        return super().fit(start_params=start_params, method=method, maxiter=maxiter, disp=0, **kwargs)
-
-    loglike_null = WeightedOrderedLogit.loglike_null
 
 
 def fit_partial_ordered_logit(x: np.ndarray, y: np.ndarray, free, weights=None):
@@ -487,7 +424,7 @@ STEP2 = " (step 2)"
 
 
 def partial_ordered_logit(name: str, x: pd.DataFrame, y, groups, free=(), weights=None) -> Fitted:
-    """Partial proportional-odds logit (``WeightedPartialOrderedLogit``) with prefecture-
+    """Partial proportional-odds logit (``WeightedOrderedLogit`` with ``free`` terms) with prefecture-
     clustered SEs, in the form of ``ordered_logit``: each term's slope (for a freed term, its
     slope at the first step, strength >= 1 against 0), then each freed term's slope at the
     second step (``<term> (step 2)``, = slope + increment, its SE by the linear transformation
@@ -499,25 +436,21 @@ def partial_ordered_logit(name: str, x: pd.DataFrame, y, groups, free=(), weight
     free = [t for t in free if t in terms]
     exog = x[terms].astype(float)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
-    model = WeightedPartialOrderedLogit(y, exog, free=free, weights=w)
+    model = WeightedOrderedLogit(y, exog, weights=w, free=free)
     result = model.fit(**_cluster(groups))
     theta, cov = np.asarray(result.params), np.asarray(result.cov_params())
     k, n_cuts = len(terms), int(y.max())
     n_delta = len(free) * (n_cuts - 1)
-    # Output: slopes, step-2 slopes of the free terms, cut points.
-    jac = np.zeros((k + len(free) + n_cuts, len(theta)))
-    jac[:k, :k] = np.eye(k)
+    # the cut points themselves (delta method, ``_cut_points``), then a linear map to the output:
+    # slopes, the free terms' slopes at step 2 (slope + first increment), cut points
+    theta, cov = _cut_points(theta, cov, k + n_delta)
+    linear = np.zeros((k + len(free) + n_cuts, len(theta)))
+    linear[:k, :k] = np.eye(k)
     for i, term in enumerate(free):
-        jac[k + i, terms.index(term)] = 1.0
-        jac[k + i, k + i] = 1.0  # the increment at step 2 (the first later step)
-    offset = k + n_delta
-    for m in range(n_cuts):
-        jac[k + len(free) + m, offset] = 1.0
-        for ell in range(1, m + 1):
-            jac[k + len(free) + m, offset + ell] = np.exp(theta[offset + ell])
-    beta, delta, cuts = _partial_unpack(theta, k, len(free), n_cuts)
-    params = np.concatenate([beta, beta[[terms.index(t) for t in free]] + delta[0], cuts])
-    cov_out = jac @ cov @ jac.T
+        linear[k + i, [terms.index(term), k + i]] = 1.0
+    linear[k + len(free) :, k + n_delta :] = np.eye(n_cuts)
+    params, cov_out = linear @ theta, linear @ cov @ linear.T
+    beta, delta, cuts = theta[:k], theta[k : k + n_delta].reshape(n_cuts - 1, len(free)), theta[k + n_delta :]
     names = terms + [f"{t}{STEP2}" for t in free] + [f"cut_{j}/{j + 1}" for j in range(n_cuts)]
     params, bse = pd.Series(params, index=names), pd.Series(np.sqrt(np.diag(cov_out)), index=names)
     negative = negative_probabilities(exog.to_numpy(), beta, delta, [terms.index(t) for t in free], cuts)
