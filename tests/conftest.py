@@ -105,3 +105,37 @@ def residence_file(tmp_path: Path):
         return write_xlsx(tmp_path / "residence.xlsx", table)
 
     return make
+
+
+def committed_clone(tmp_path_factory, name: str) -> Path:
+    """A fresh clone of this repository in a scratch folder, for tests that build the paper a
+    second time; skips when the tree has uncommitted changes (a clone would build other sources)."""
+    import subprocess
+
+    from translocal import paths
+
+    status = ["git", "status", "--porcelain"]
+    if subprocess.run(status, cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout:
+        pytest.skip("uncommitted changes: a clone would not build the same sources")
+    clone = tmp_path_factory.mktemp(name) / "compendium"
+    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+    return clone
+
+
+def build_clone(clone: Path, what: str) -> Path:
+    """``make SYSTEM_ENV=1 all`` in ``clone`` with this environment's Python and this build's
+    verified public files as the mirror (``bench.clone_env``); fails naming ``what`` was built."""
+    import subprocess
+
+    from translocal import bench
+
+    result = subprocess.run(
+        ["make", "SYSTEM_ENV=1", "all"],
+        cwd=clone,
+        env=bench.clone_env(clone),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"the {what} failed:\n{result.stderr[-3000:]}"
+    return clone

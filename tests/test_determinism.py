@@ -6,11 +6,11 @@ already require a clean tree), with the public files taken from this build's ver
 (as an offline mirror) and this environment's Python (`make SYSTEM_ENV=1`). About a minute."""
 
 import filecmp
-import subprocess
 
 import pytest
+from conftest import build_clone, committed_clone
 
-from translocal import bench, paths
+from translocal import paths
 
 COMPARED = ["paper/figures", "paper/tables", "paper/values.json", "paper/manuscript.pdf", "paper/manuscript.docx"]
 
@@ -25,18 +25,7 @@ def _files(root):
 
 @pytest.fixture(scope="module")
 def second_build(tmp_path_factory):
-    if subprocess.run(
-        ["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True, check=True
-    ).stdout:
-        pytest.skip("uncommitted changes: a clone would not build the same sources")
-    clone = tmp_path_factory.mktemp("rebuild") / "compendium"
-    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
-    env = bench.clone_env(clone)
-    result = subprocess.run(
-        ["make", "SYSTEM_ENV=1", "all"], cwd=clone, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return clone
+    return build_clone(committed_clone(tmp_path_factory, "rebuild"), "second build")
 
 
 def test_a_second_build_gives_the_same_bytes(second_build):

@@ -9,11 +9,11 @@ verified public files and environment, as the determinism test does)."""
 
 import json
 import shutil
-import subprocess
 
 import pytest
+from conftest import build_clone, committed_clone
 
-from translocal import bench, paths, pipeline
+from translocal import paths, pipeline
 
 pytestmark = pytest.mark.skipif(
     not paths.VALUES.exists(), reason="the synthetic build is missing: run `make` (or `make test`) first"
@@ -24,26 +24,12 @@ BANNER = "come from synthetic"
 
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory):
-    if subprocess.run(
-        ["git", "status", "--porcelain"], cwd=paths.ROOT, capture_output=True, text=True, check=True
-    ).stdout:
-        pytest.skip("uncommitted changes: a clone would not build the same sources")
     if pipeline.data_mode() == "real":
         pytest.skip("this build is itself in real mode")
-    clone = tmp_path_factory.mktemp("real") / "compendium"
-    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+    clone = committed_clone(tmp_path_factory, "real")
     for table in ("survey_2019", "agreements", "interviews"):
         shutil.copy(paths.ROOT / "data" / "synthetic" / f"{table}.csv", clone / "data" / "private" / f"{table}.csv")
-    result = subprocess.run(
-        ["make", "SYSTEM_ENV=1", "all"],
-        cwd=clone,
-        env=bench.clone_env(clone),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"the real-mode build failed:\n{result.stderr[-3000:]}"
-    return clone
+    return build_clone(clone, "real-mode build")
 
 
 def _values(root):
