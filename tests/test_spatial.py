@@ -127,6 +127,8 @@ def test_moran_clustered_iid_and_checkerboard(grid_weights):
     assert clustered["expected_I"] == pytest.approx(-1 / 99) and clustered["n"] == 100
     iid = spatial.moran(np.random.default_rng(2).normal(size=100), w, seed=1)
     assert iid["p_sim"] > 0.05
+    # p_sim is one-sided in the direction of I (at most 0.5); the two-sided p doubles it
+    assert iid["p_sim"] <= 0.5 and iid["p_two_sided"] == pytest.approx(min(1, 2 * iid["p_sim"]))
     # Under queen contiguity diagonal neighbours share a checkerboard's colour, so I is only
     # mildly negative; alternating columns leave a cell two like neighbours out of eight.
     checkerboard = spatial.moran((rows + cols) % 2, w, seed=1)

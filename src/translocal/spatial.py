@@ -282,8 +282,9 @@ def moran(values, w: W, permutations: int = 999, *, seed: int) -> dict[str, floa
 
     ``values`` is a Series indexed by id or an array in ``w.id_order``. Returns I, its
     expectation under no autocorrelation (-1/(n-1)), the pseudo p-value of the permutation
-    test (esda's ``p_sim``, one-sided in the direction of the observed I) and the
-    permutation z-score.
+    test (esda's ``p_sim``, one-sided in the direction of the observed I, so uniform on
+    [0, 0.5] without autocorrelation), its two-sided version ``p_two_sided`` (min(1, 2 p_sim),
+    uniform on [0, 1]) and the permutation z-score.
     """
     y = _aligned(values, w)
     with _seeded(seed), _transform_kept(w):
@@ -292,6 +293,7 @@ def moran(values, w: W, permutations: int = 999, *, seed: int) -> dict[str, floa
         "I": float(result.I),
         "expected_I": float(result.EI),
         "p_sim": float(result.p_sim),
+        "p_two_sided": float(min(1.0, 2 * result.p_sim)),
         "z_sim": float(result.z_sim),
         "n": int(result.n),
         "permutations": permutations,
