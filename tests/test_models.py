@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize
+from scipy import optimize, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from translocal import models
@@ -345,3 +345,30 @@ def test_available_cpus_follows_the_cgroup_quota_and_the_affinity(tmp_path):
     quota.write_text("max 100000\n")  # no quota: the affinity decides
     assert available_cpus(str(quota)) == affinity
     assert available_cpus(str(tmp_path / "missing")) == affinity
+
+
+def test_shares_by_group_with_wilson_text_for_small_groups():
+    from translocal import analysis
+
+    rows = pd.DataFrame({"kind": ["a"] * 4 + ["b"] * 200, "x": [1, 1, 0, 0] + [1] * 50 + [0] * 150})
+    shares, text = analysis.shares_by_group(rows, {"x": "Item X"}, "kind", ["a", "b"])
+    assert shares.loc["Item X"].tolist() == [50.0, 25.0]
+    low, high = models.wilson_interval(2, 4)
+    assert text.loc["Item X", "a\n(n = 4)"] == f"50\n{100 * low:.0f}–{100 * high:.0f}"
+    assert text.loc["Item X", "b\n(n = 200)"] == "25"  # no interval printed for a large group
+
+
+def test_odds_ratios_per_sd_by_hand():
+    from translocal import analysis
+
+    fit = models.Fitted(
+        name="m", kind="ordered", params=pd.Series({"a": 0.5, "b": -0.2}), bse=pd.Series({"a": 0.1, "b": 0.1}),
+        pvalues=pd.Series({"a": 0.0, "b": 0.05}), nobs=100, n_clusters=47, llf=0.0, llnull=0.0, dropped={}, extra={},
+    )  # fmt: skip
+    q = stats.t.ppf(0.975, 46)
+    table = analysis.odds_ratios_per_sd(fit, {"a": 2.0, "b": 3.0}, reverse=("b",))
+    assert table.loc["a"].tolist() == pytest.approx(
+        [np.exp(1.0), np.exp(2 * (0.5 - q * 0.1)), np.exp(2 * (0.5 + q * 0.1))]
+    )
+    # reversed: per SD of the opposite direction, so the estimate 0.6 per SD reads as exp(0.6)
+    assert table.loc["b", "odds_ratio"] == pytest.approx(np.exp(0.6)) and table.loc["b", "low"] < np.exp(0.6)

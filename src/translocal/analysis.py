@@ -668,6 +668,39 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)[columns].fillna("")
 
 
+def shares_by_group(
+    rows: pd.DataFrame, items: dict[str, str], group: str, order, small: int = 100
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Percentage of ``rows`` with each 0/1 ``items`` column (index: the items' labels) by
+    ``group`` (columns in ``order``, labelled with their n), and the text of each cell: the
+    share, with its 95% Wilson interval on a second line for groups under ``small`` rows."""
+    shares, text = pd.DataFrame(index=list(items.values())), pd.DataFrame(index=list(items.values()))
+    for value in order:
+        part = rows.loc[rows[group] == value]
+        label = str(value).replace("_", "\n") + f"\n(n = {len(part)})"
+        k = np.array([int(part[item].astype(float).sum()) for item in items])
+        low, high = models.wilson_interval(k, np.full(len(k), len(part)))
+        shares[label] = 100 * k / len(part)
+        text[label] = [
+            f"{share:.0f}" + (f"\n{100 * lo:.0f}–{100 * hi:.0f}" if len(part) < small else "")
+            for share, lo, hi in zip(shares[label], low, high)
+        ]
+    return shares, text
+
+
+def odds_ratios_per_sd(fit: models.Fitted, sd: dict[str, float], reverse=()) -> pd.DataFrame:
+    """Odds ratios of ``fit``'s terms per standard deviation (``sd``: term -> SD), with their
+    95% intervals (the fit's own, t with G - 1 df); for the ``reverse`` terms per SD of the
+    opposite direction (e.g. of population *decline*), so that they read like the text."""
+    tidy = fit.tidy().set_index("term")
+    rows = {}
+    for term, scale in sd.items():
+        sign = -1 if term in reverse else 1
+        low, odds, high = sorted(np.exp(sign * scale * tidy.loc[term, ["low", "estimate", "high"]].to_numpy(float)))
+        rows[term] = {"odds_ratio": odds, "low": low, "high": high}
+    return pd.DataFrame(rows).T
+
+
 # --------------------------------------------------------------------------- partner typology
 #: Programme classes of the typology, from the register's ``programme`` list, in column order.
 PROGRAMME_CLASSES = {

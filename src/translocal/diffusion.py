@@ -28,6 +28,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from .codes import prefecture_code_of
+from .frame import prefecture_trainee_rate
 
 START, END = 2019, 2025
 #: MIC fiscal year of the prefectures' fiscal strength: 平成30年度 (FY2018), the year before START.
@@ -73,10 +74,10 @@ def prefecture_covariates(
     out["pop_change_2018_19"] = 100 * (out["population_2019"] / out["prefecture_code"].map(pop18) - 1)
     fiscal = fiscal.assign(prefecture_code=prefecture_code_of(fiscal["prefecture"], prefectures))
     out["fiscal_strength"] = out["prefecture_code"].map(fiscal.set_index("prefecture_code")["fiscal_strength"])
-    listed = trainees_2018.loc[trainees_2018["prefecture"] != "未定・不詳"]
-    listed = listed.assign(prefecture_code=prefecture_code_of(listed["prefecture"], prefectures))
-    out["titp_trainees_2018"] = out["prefecture_code"].map(listed.set_index("prefecture_code")["titp_trainees"])
-    out["titp_per_1000"] = 1000 * out["titp_trainees_2018"] / out["population_2019"]
+    # the same rate the municipal models use (the prefecture's trainees per 1,000 residents)
+    rate = prefecture_trainee_rate(trainees_2018, population_2019, prefectures).set_index("prefecture_code")
+    out["titp_trainees_2018"] = out["prefecture_code"].map(rate["titp_trainees_2018"])
+    out["titp_per_1000"] = out["prefecture_code"].map(rate["prefecture_titp_per_1000_2018"])
     missing = out.columns[out.isna().any()].tolist()
     if missing:
         raise ValueError(f"prefecture covariates incomplete in {missing}")

@@ -331,7 +331,13 @@ def write(generated: dict, folder: Path) -> list[Path]:
 
 # --------------------------------------------------------------------------- Monte-Carlo coverage
 def coverage_draws(
-    x: pd.DataFrame, frame: pd.DataFrame, n_formal: int, n_ordered: int, seed_formal: int, seed_ordered: int
+    x: pd.DataFrame,
+    frame: pd.DataFrame,
+    n_formal: int,
+    n_ordered: int,
+    seed_formal: int,
+    seed_ordered: int,
+    target: dict | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Whether the 95% intervals of the two recovered models cover the truth, replication by
     replication, on the real frame (new prefecture effects and errors each time).
@@ -344,10 +350,11 @@ def coverage_draws(
       it: new survey responses, non-response weights, weighted ordered logit on respondents,
       t(G - 1) intervals; a term not estimable in a replication is missing there.
 
+    ``target`` is ``truth(x, frame)`` when the caller has it already (computed here otherwise).
     Returns the hits (model, replication, term, covered) and counts {failed, separated}."""
     from scipy import stats
 
-    t = truth(x, frame)
+    t = target if target is not None else truth(x, frame)
     prefecture = frame["prefecture_code"].to_numpy()
     groups = pd.factorize(prefecture)[0]
     q = stats.t.ppf(0.975, len(np.unique(groups)) - 1)
