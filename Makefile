@@ -1,7 +1,8 @@
 # One command builds everything: `make`. Another runs the tests: `make test`.
 # See README.md. Targets: all (default), data, notebooks, paper, test, clean, distclean,
 # metadata (regenerate CITATION.cff and the README's Binder link), lock (re-pin the lock),
-# html (the executed notebooks as HTML), release (copy the exhibit list and runtime into README).
+# html (the executed notebooks as HTML), release (copy the exhibit list and runtime into README),
+# package (the replication package; DRAFT=1 for a draft).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -39,7 +40,7 @@ endif
 include build/pipeline.mk
 endif
 
-.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench
+.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench package
 
 all: env data notebooks paper html build/runtime.md
 
@@ -102,7 +103,7 @@ paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json pape
 
 # The manuscript for co-authors as Word (pandoc from the same sources; the PDF is the record).
 paper/manuscript.docx: paper/manuscript.typ paper/references.bib paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
-  src/translocal/docx.py | $(ENV)
+  pyproject.toml src/translocal/docx.py | $(ENV)
 	@$(PY) -m translocal.docx
 	@touch $@
 
@@ -124,6 +125,14 @@ build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/report.py | $(ENV)
 # besides `metadata` and `lock`).
 release: all
 	$(PY) -m translocal.metadata --release
+
+# The replication package (build/package/*.zip): sources, the redistributable public files,
+# the build's logs and a sha256 manifest; see translocal.package. Refused, before anything
+# is built, in real mode and while release settings are missing (DRAFT=1: a draft).
+package: $(ENV)
+	@$(PY) -m translocal.package --check $(if $(DRAFT),--draft)
+	@$(MAKE) --no-print-directory all
+	$(PY) -m translocal.package $(if $(DRAFT),--draft)
 
 # Measurements against the goals (one run in a fresh clone; writes build/bench.md).
 bench: all

@@ -107,32 +107,32 @@ def residence_file(tmp_path: Path):
     return make
 
 
-def committed_clone(tmp_path_factory, name: str) -> Path:
-    """A fresh clone of this repository in a scratch folder, for tests that build the paper a
-    second time; skips when the tree has uncommitted changes (a clone would build other sources)."""
-    import subprocess
+def source_tree(tmp_path_factory, name: str) -> Path:
+    """A fresh copy of this project's sources in a scratch folder, for tests that build the
+    paper a second time: the files git tracks, or in an unpacked replication package (no
+    ``.git``) the sources its manifest lists, as they are now (``translocal.package``)."""
+    from translocal import package, paths
 
-    from translocal import paths
-
-    status = ["git", "status", "--porcelain"]
-    if subprocess.run(status, cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout:
-        pytest.skip("uncommitted changes: a clone would not build the same sources")
-    clone = tmp_path_factory.mktemp(name) / "compendium"
-    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
-    return clone
+    tree = tmp_path_factory.mktemp(name) / "compendium"
+    package.copy_sources(paths.ROOT, tree)
+    return tree
 
 
-def build_clone(clone: Path, what: str) -> Path:
+def build_clone(clone: Path, what: str, mirror: bool = True) -> Path:
     """``make SYSTEM_ENV=1 all`` in ``clone`` with this environment's Python and this build's
-    verified public files as the mirror (``bench.clone_env``); fails naming ``what`` was built."""
+    verified public files as the mirror (``bench.clone_env``), or with no mirror at all (the
+    files must be there already); fails naming ``what`` was built."""
     import subprocess
 
     from translocal import bench
 
+    env = bench.clone_env(clone)
+    if not mirror:
+        del env["TRANSLOCAL_DATA_MIRROR"]
     result = subprocess.run(
         ["make", "SYSTEM_ENV=1", "all"],
         cwd=clone,
-        env=bench.clone_env(clone),
+        env=env,
         capture_output=True,
         text=True,
         check=False,

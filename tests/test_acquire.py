@@ -22,6 +22,8 @@ sha256 = "{hashlib.sha256(content).hexdigest()}"
 bytes = {len(content)}
 source = "demo"
 vintage = "test"
+redistribute = true
+terms = "test"
 
 [source.demo]
 provider = "test"
@@ -152,3 +154,10 @@ def test_a_verified_file_is_left_untouched(tmp_path):
     os.utime(target, (1, 1))
     assert run_cli(tmp_path, manifest, mirror) == 0
     assert target.stat().st_mtime == 1
+
+
+def test_a_file_entry_must_say_whether_it_may_be_redistributed(tmp_path):
+    manifest = make_manifest(tmp_path)
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("redistribute = true\n", ""), encoding="utf-8")
+    with pytest.raises(ValueError, match="file demo/table.csv does not set redistribute"):
+        acquire.fetch_all(raw_dir=tmp_path / "raw", manifest=manifest)

@@ -1,17 +1,18 @@
 """Real mode, built as the author would: the synthetic stand-ins copied unchanged into a fresh
-clone's ``data/private/`` and ``make`` run there, to the PDF.
+copy of the sources' ``data/private/`` and ``make`` run there, to the PDF.
 
 With the stand-ins as the "real" files every value the two modes share must be identical to
 this (synthetic-mode) build's; only the data mode and the values that exist in synthetic mode
 alone (the recovery of the known parameters) may differ. The PDF must not carry the synthetic
-banner, and no figure may be marked synthetic. About a minute (the clone reuses this build's
-verified public files and environment, as the determinism test does)."""
+banner, no figure may be marked synthetic, no executed notebook or HTML page may show a row
+of the private tables, and the replication package is refused. About a minute and a half (the
+copy reuses this build's verified public files and environment, as the package test does)."""
 
 import json
 import shutil
 
 import pytest
-from conftest import build_clone, committed_clone
+from conftest import build_clone, source_tree
 
 from translocal import paths, pipeline
 
@@ -26,7 +27,7 @@ BANNER = "come from synthetic"
 def real_build(tmp_path_factory):
     if pipeline.data_mode() == "real":
         pytest.skip("this build is itself in real mode")
-    clone = committed_clone(tmp_path_factory, "real")
+    clone = source_tree(tmp_path_factory, "real")
     for table in ("survey_2019", "agreements", "interviews"):
         shutil.copy(paths.ROOT / "data" / "synthetic" / f"{table}.csv", clone / "data" / "private" / f"{table}.csv")
     return build_clone(clone, "real-mode build")
@@ -66,3 +67,66 @@ def test_real_mode_figures_carry_no_synthetic_mark(real_build):
     assert len(figures) >= 10
     marked = [f.name for f in figures if "SYNTHETIC" in "".join(p.extract_text() for p in PdfReader(f).pages)]
     assert not marked, f"figures marked synthetic in real mode: {marked}"
+
+
+def _published_texts(root):
+    """Every executed notebook's outputs and every HTML page of a build, by file."""
+    import nbformat
+
+    texts = {}
+    for path in sorted((root / "build" / "notebooks").glob("*.ipynb")):
+        parts = []
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                parts.append(output.get("text", ""))
+                parts += [str(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+        texts[path.name] = "\n".join(parts)
+    for path in sorted((root / "build" / "html").glob("*.html")):
+        texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_real_mode_notebooks_and_pages_show_no_private_row(real_build):
+    import pandas as pd
+
+    from translocal import disclosure
+
+    private = {
+        name: pd.read_csv(real_build / "data" / "interim" / "private" / f"{name}.csv", dtype=str)
+        for name in ("survey_2019", "agreements", "interviews")
+    }
+    texts = _published_texts(real_build)
+    assert len(texts) == 2 * len(pipeline.load())
+    shown = {name: rows for name, text in texts.items() if (rows := disclosure.shown_rows(text, private))}
+    assert not shown, f"rows of the private tables in published output: {shown}"
+
+
+def test_the_synthetic_build_shows_stand_in_rows_so_the_check_can_fail():
+    """The same check on this (synthetic) build finds the stand-ins' rows that notebook 03
+    shows on purpose, so the real-mode test above would catch a row if one were shown."""
+    import pandas as pd
+
+    from translocal import disclosure
+
+    stand_ins = {
+        name: pd.read_csv(paths.SYNTHETIC / f"{name}.csv", dtype=str) for name in ("survey_2019", "agreements")
+    }
+    shown = disclosure.shown_rows(_published_texts(paths.ROOT)["03_private_layers.ipynb"], stand_ins)
+    assert any(r.startswith("agreements") for r in shown) and any(r.startswith("survey_2019") for r in shown)
+
+
+def test_real_mode_refuses_the_package(real_build):
+    import subprocess
+    import sys
+
+    from translocal import bench
+
+    result = subprocess.run(
+        [sys.executable, "-m", "translocal.package", "--draft", "--check"],
+        cwd=real_build,
+        env=bench.clone_env(real_build),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "real mode: data/private/ holds agreements.csv" in result.stderr

@@ -35,3 +35,4 @@ def test_the_workflow_runs_the_readmes_test_command():
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "make test" in text and 'python-version: "3.11"' in text
     assert "hashFiles('requirements.lock')" in text  # the uv cache follows the lock
+    assert "make package DRAFT=1" in text and "build/package/*.zip" in text  # the package as an artifact

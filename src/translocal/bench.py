@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import outputs, paths, pipeline
+from . import outputs, package, paths, pipeline
 
 BENCH_MD = paths.BUILD / "bench.md"
 
@@ -191,7 +191,7 @@ def report(m: dict) -> str:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         clone = Path(tmp) / "compendium"
-        subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+        package.copy_sources(paths.ROOT, clone)  # a fresh tree: git's files, or an unpacked package's
         text = report(measure(clone))
     outputs.write_text(BENCH_MD, text)
     print(text)

@@ -45,8 +45,24 @@ def _table_markdown(path: str, skip: list[int]) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(source: str, values: dict, exhibit_map: dict, sources: list[dict], title: str) -> str:
-    """Pandoc Markdown of the typst manuscript ``source`` (the subset the manuscript uses)."""
+def _setting(release: dict, table: str, key: str) -> str:
+    """A release setting as the PDF's ``setting`` shows it: its text, or where to set it."""
+    value = release.get(f"{table}.{key}", "")
+    return value or f"(not yet set: `{key}` in `[tool.translocal.{table}]` of `pyproject.toml`)"
+
+
+def to_markdown(
+    source: str,
+    values: dict,
+    exhibit_map: dict,
+    sources: list[dict],
+    title: str,
+    release: dict | None = None,
+    missing: list[str] | None = None,
+) -> str:
+    """Pandoc Markdown of the typst manuscript ``source`` (the subset the manuscript uses);
+    ``release`` holds the release settings and ``missing`` those not yet set (a draft)."""
+    release = release or {}
     numbers = {e["label"]: f"{e['kind']} {e['number']}" for e in exhibit_map["exhibits"]}
     synthetic = values["data_mode"]["value"] == "synthetic"
     body = source[source.index("#block(inset") :]
@@ -78,6 +94,7 @@ def to_markdown(source: str, values: dict, exhibit_map: dict, sources: list[dict
         body = body[:start] + exhibits.markdown(exhibit_map) + body[end:]
     attribution = "\n".join(f"- {s['attribution']} ({s['licence']})." for s in sources)
     body = re.sub(r"#for source in meta\.sources \[.*?\n\]", lambda _: attribution, body, flags=re.DOTALL)
+    body = re.sub(r'#setting\("([^"]+)", "([^"]+)"\)', lambda m: _setting(release, m[1], m[2]), body)
     body = re.sub(r"#bibliography\([^)]*\)", "# References {-}\n\n::: {#refs}\n:::", body)
     body = exhibits.VALUE.sub(lambda m: values[m.group(1)]["text"], body)
     body = re.sub(r"@((?:fig|tab)-[a-z0-9-]+)", lambda m: numbers.get(m.group(1), m.group(0)), body)
@@ -97,6 +114,11 @@ def to_markdown(source: str, values: dict, exhibit_map: dict, sources: list[dict
         if synthetic
         else ""
     )
+    if missing:
+        banner += (
+            f"**Draft**, not for release: the release settings in `pyproject.toml` lack {len(missing)} "
+            f"{'entry' if len(missing) == 1 else 'entries'} (`make package` lists them).\n\n"
+        )
     front = f'---\ntitle: "{title}"\n---\n\n'
     return front + banner + body
 
@@ -110,9 +132,16 @@ def main() -> int:
     exhibit_map = json.loads(exhibits.EXHIBITS_JSON.read_text(encoding="utf-8"))
     from .paper import TIMESTAMP, attributions
 
+    meta = metadata.load()
     try:
         markdown = to_markdown(
-            paths.MANUSCRIPT.read_text(encoding="utf-8"), values, exhibit_map, attributions(), metadata.load()["title"]
+            paths.MANUSCRIPT.read_text(encoding="utf-8"),
+            values,
+            exhibit_map,
+            attributions(),
+            meta["title"],
+            meta["release"],
+            metadata.release_missing(meta),
         )
     except DocxError as err:
         print(f"docx: {err}", file=sys.stderr)

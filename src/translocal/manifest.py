@@ -20,6 +20,12 @@ class PublicFile:
     bytes: int
     source: str
     vintage: str
+    redistribute: bool  # may the replication package include the file (`make package`)?
+    terms: str  # the licence or terms of use that decision rests on
+
+
+#: The fields every ``[[file]]`` entry of the manifest must set.
+FILE_FIELDS = tuple(PublicFile.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,18 @@ def load(manifest: Path = paths.MANIFEST) -> tuple[list[PublicFile], dict[str, S
     with open(manifest, "rb") as fh:
         raw = tomllib.load(fh)
     sources = {key: Source(key=key, **fields) for key, fields in raw.get("source", {}).items()}
-    files = [PublicFile(**entry) for entry in raw.get("file", [])]
+    files = []
+    for number, entry in enumerate(raw.get("file", []), start=1):
+        name = entry.get("path", f"[[file]] number {number}")
+        missing = [k for k in FILE_FIELDS if k not in entry]
+        unknown = sorted(set(entry) - set(FILE_FIELDS))
+        if missing:
+            raise ValueError(f"{manifest}: file {name} does not set {', '.join(missing)}")
+        if unknown:
+            raise ValueError(f"{manifest}: file {name} sets unknown fields {', '.join(unknown)}")
+        if not isinstance(entry["redistribute"], bool):
+            raise TypeError(f"{manifest}: file {name}: redistribute must be true or false")
+        files.append(PublicFile(**entry))
     for f in files:
         if f.source not in sources:
             raise ValueError(f"{manifest}: file {f.path} names unknown source {f.source!r}")

@@ -39,7 +39,14 @@ def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Pa
         ignore_system_fonts=True,
     )
     meta = metadata.load()
-    document = {"title": meta["title"], "authors": metadata.author_names(meta), "sources": attributions()}
+    document = {
+        "title": meta["title"],
+        "authors": metadata.author_names(meta),
+        "repository": meta["repository"],
+        "sources": attributions(),
+        "release": meta["release"],
+        "missing": metadata.release_missing(meta),
+    }
     inputs = {"metadata": json.dumps(document, ensure_ascii=False)}
     pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
     outputs.write_bytes(target, pdf)
