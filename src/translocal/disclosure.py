@@ -59,9 +59,12 @@ def _code_forms(code: str) -> set[str]:
 
 
 def _day(value) -> str | None:
+    """A date as a notebook prints it (ISO), from the forms the private files hold (ISO, era)."""
+    from .eras import parse_date
+
     if value is None or pd.isna(value):
         return None
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return parse_date(str(value)[:10] if str(value)[:4].isdigit() else value).isoformat()
 
 
 def shown_rows(text: str, tables: dict[str, pd.DataFrame]) -> list[str]:
