@@ -1,6 +1,7 @@
 """Data citations: every public dataset is a bibliography entry, generated from the manifest,
 cited by the manuscript and listed in the README with its provider's attribution."""
 
+import dataclasses
 import re
 
 import pytest
@@ -56,8 +57,12 @@ def test_a_source_without_a_citation_is_refused(tmp_path):
         citations.load(broken)
 
 
-def test_bib_text_escapes_what_biblatex_reads_as_markup():
+def test_bib_text_escapes_what_biblatex_reads_as_markup(cited):
     assert citations._bib_text("GeoJSON & TopoJSON, 100% a_b") == r"GeoJSON \& TopoJSON, 100\% a\_b"
+    assert r"{{Indonesia GeoJSON \& TopoJSON Maps (38 Provinces)}}" in citations.bib_entry(cited[5])
+    # pandoc prints `type` verbatim, so a description that would need an escape is refused
+    with pytest.raises(ValueError, match="may not contain"):
+        citations.bib_entry(dataclasses.replace(cited[0], description="naturalearth_lowres"))
 
 
 def test_the_manuscript_cites_every_dataset(cited):

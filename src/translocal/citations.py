@@ -14,7 +14,8 @@ does not cite one.
 The entries are ``@misc`` with the description in ``type``: typst's bibliography (hayagriva)
 renders ``@dataset`` with a stray "Released." after a year-only date, and drops
 ``howpublished`` and ``note``; ``type``, ``title``, ``year`` and ``url`` come out the same in the
-PDF and in the Word file.
+PDF and in the Word file. Pandoc prints ``type`` as it stands and typst reads it as LaTeX, so
+a description holds no character that either would have to escape.
 """
 
 from __future__ import annotations
@@ -133,7 +134,11 @@ def bib_entry(c: Citation) -> str:
     fields = [("author", author), ("title", "{" + _bib_text(c.title) + "}")]
     if c.year is not None:
         fields.append(("year", str(c.year)))
-    fields += [("type", _bib_text(c.howpublished())), ("url", c.url)]
+    description = c.howpublished()
+    if re.search(r"[&%$#_\\{}]", description):
+        # pandoc's citeproc prints `type` verbatim, typst reads it as LaTeX: no escape suits both.
+        raise ValueError(f"{c.key}: the description may not contain &, %, $, #, _, backslash or braces: {description}")
+    fields += [("type", description), ("url", c.url)]
     if c.accessed:
         fields.append(("urldate", c.accessed))
     width = max(len(name) for name, _ in fields)
