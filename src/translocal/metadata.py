@@ -1,7 +1,8 @@
 """Project metadata from pyproject.toml, the one place it is set: title, authors, repository.
 
 ``python -m translocal.metadata`` regenerates CITATION.cff, README.md's generated sections
-(the Binder link, and the data sources from data/manifest.toml, between markers) and
+(the Binder link, and the data sources and data citations from data/manifest.toml, between
+markers), the dataset entries of paper/references.bib (``citations``) and
 environment.yml (from requirements.lock). The tests
 fail when any of them is out of date, so a change to pyproject.toml is followed by
 ``make metadata``. The manuscript reads title and authors from
