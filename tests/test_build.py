@@ -205,3 +205,13 @@ def test_synthetic_mode_is_announced_in_the_pdf(values, pdf_text):
         assert banner in flat
     else:
         assert banner not in flat
+
+
+def test_every_dataset_is_in_the_pdf_reference_list(pdf_text):
+    from translocal import citations
+
+    flat = _comparable(pdf_text)
+    references = flat[flat.rindex("References") :]
+    for c in citations.load():
+        assert _comparable(f"{c.title}.") in references, f"{c.key} is not in the PDF's references"
+        assert _comparable(c.retrieved) in references, f"{c.key}: the PDF does not name where its files came from"

@@ -98,7 +98,7 @@ def to_markdown(
     body = re.sub(r"#bibliography\([^)]*\)", "# References {-}\n\n::: {#refs}\n:::", body)
     body = exhibits.VALUE.sub(lambda m: values[m.group(1)]["text"], body)
     body = re.sub(r"@((?:fig|tab)-[a-z0-9-]+)", lambda m: numbers.get(m.group(1), m.group(0)), body)
-    body = re.sub(r"@([a-z]+[0-9]{4})", r"[@\1]", body)  # citations
+    body = re.sub(r"(?<![\w.])@([a-z][a-z0-9]*)(?![\w-])", r"[@\1]", body)  # citations (bib keys)
     body = re.sub(r"(?m)^== ", "## ", body)
     body = re.sub(r"(?m)^= ", "# ", body)
     body = body.replace("\\;", ";").replace("\\*", "\x00")  # escaped stars stay stars
