@@ -1,8 +1,9 @@
 # One command builds everything: `make`. Another runs the tests: `make test`.
 # See README.md. Targets: all (default), data, notebooks, paper, test, clean, distclean,
-# metadata (regenerate CITATION.cff and the README's Binder link), lock (re-pin the lock),
-# html (the executed notebooks as HTML), release (copy the exhibit list and runtime into README),
-# package (the replication package; DRAFT=1 for a draft).
+# metadata (regenerate CITATION.cff and the README's Binder link), dictionary (regenerate
+# docs/data-dictionary.md), lock (re-pin the lock), html (the executed notebooks as HTML),
+# release (copy the exhibit list and runtime into README), package (the replication package;
+# DRAFT=1 for a draft).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -40,7 +41,7 @@ endif
 include build/pipeline.mk
 endif
 
-.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench package
+.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench package dictionary
 
 all: env data notebooks paper html build/runtime.md
 
@@ -145,6 +146,10 @@ test: all
 
 metadata: $(ENV)
 	$(PY) -m translocal.metadata
+
+# docs/data-dictionary.md from the schemas in src/translocal/dictionary.py (a test fails when stale).
+dictionary: $(ENV)
+	$(PY) -m translocal.dictionary
 
 lock: $(ENV)
 	$(UV) pip compile pyproject.toml --extra test --extra build --python-version 3.11 \

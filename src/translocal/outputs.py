@@ -75,6 +75,35 @@ def _log_write(path: Path) -> None:
     _append_to_log(str(path.resolve()))
 
 
+def _dataset_key(path: Path) -> str | None:
+    """The path relative to the repository root when it lies under ``data/`` (where the data
+    dictionary may have a schema for it), else None."""
+    from . import paths
+
+    try:
+        key = path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    except ValueError:
+        return None
+    return key if key.startswith("data/") else None
+
+
+def _check_dataset(path: Path, data: bytes | None = None, frame=None, layer: str | None = None) -> None:
+    """Validate a table against its schema in ``translocal.dictionary`` before it is written
+    (raising ``dictionary.DatasetError`` names the file and the columns). Only paths under
+    ``data/`` are looked up, so writing figures and tables of the paper costs nothing."""
+    key = _dataset_key(path)
+    if key is None:
+        return
+    from . import dictionary
+
+    if not dictionary.is_governed(key):
+        return
+    if frame is not None:
+        dictionary.check(key, frame, layer)
+    else:
+        dictionary.check_bytes(key, data)
+
+
 class OutputPathError(RuntimeError):
     """An output path cannot be written (for example a folder sits where a file should go)."""
 
@@ -117,9 +146,11 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
 def write_bytes(path: str | os.PathLike, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly these bytes.
 
-    Returns True when the file changed.
+    Returns True when the file changed. A table under ``data/`` is first validated against its
+    schema in ``translocal.dictionary`` (see ``_check_dataset``).
     """
     path = Path(path)
+    _check_dataset(path, data=data)
     if path.is_file() and path.read_bytes() == data:
         _log_write(path)
         return False
@@ -144,10 +175,12 @@ def write_csv(path: str | os.PathLike, frame, float_format: str = "%.10g", **to_
 
 
 def write_geopackage(gdf, path: str | os.PathLike, layer: str) -> bool:
-    """Write one layer to a GeoPackage atomically and reproducibly; True when it changed."""
+    """Write one layer to a GeoPackage atomically and reproducibly, after validating it against
+    its schema in ``translocal.dictionary``; True when it changed."""
     from pyogrio import set_gdal_config_options
 
     path = Path(path)
+    _check_dataset(path, frame=gdf, layer=layer)
     before = path.stat().st_mtime_ns if path.exists() else None
     set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
     with atomic_output(path) as tmp:
