@@ -70,8 +70,8 @@ def test_synthetic_only_parts_are_not_required_in_real_mode():
     assert exhibits.in_mode(source, "synthetic") == source
     real = exhibits.in_mode(source, "real")
     assert real == 'A #val("shared").\n\n\nEnd #val("last").'
-    values = {key: {"value": 1, "text": "1", "notebook": "x"} for key in ("shared", "last")}
-    values["data_mode"] = {"value": "real", "text": "real", "notebook": "x"}
+    values = {key: {"value": 1, "text": "1", "notebook": "01_frame"} for key in ("shared", "last")}
+    values["data_mode"] = {"value": "real", "text": "real", "notebook": "03_private_layers"}
     keys = [v["key"] for v in exhibits.build(source, pipeline.load(), values)["values"]]
     assert keys == ["shared", "last"]
     # in synthetic mode the guarded values are required as before
@@ -80,6 +80,9 @@ def test_synthetic_only_parts_are_not_required_in_real_mode():
         exhibits.build(source, pipeline.load(), values)
     with pytest.raises(exhibits.ExhibitError, match="unclosed"):
         exhibits.in_mode('#if values.at("data_mode").value == "synthetic" [never closed', "real")
+    values["shared"]["notebook"] = "99_gone"
+    with pytest.raises(exhibits.ExhibitError, match="'shared' \\(recorded by '99_gone', not in"):
+        exhibits.build('#val("shared")', pipeline.load(), values)
 
 
 def test_notebook_inputs_reach_the_public_files(exhibit_map):
@@ -145,3 +148,30 @@ def test_the_word_export_refuses_typst_it_cannot_translate():
 def test_a_file_read_outside_a_figure_must_be_declared_too():
     with pytest.raises(exhibits.ExhibitError, match="paper/figures/stale.pdf"):
         exhibits.build('#image("figures/stale.pdf")\n', pipeline.load(), {})
+
+
+def test_every_exhibit_and_value_has_the_data_class_of_its_notebooks_inputs(exhibit_map):
+    """Public: the frame and the register chapter (public files only). Confidential: whatever
+    depends on the survey, the agreement list or the interviews (here their stand-ins)."""
+    classes = {nb["notebook"]: nb["data_class"] for nb in exhibit_map["notebooks"]}
+    assert classes["01_frame"] == classes["02_public_record"] == "public"
+    assert {classes[n] for n in classes if n[:2] in {"03", "04", "05", "06", "07", "08"}} == {"confidential"}
+    for row in exhibit_map["exhibits"] + exhibit_map["values"]:
+        assert row["data_class"] == classes[row["notebook"]]
+    assert exhibit_map["class_labels"]["confidential"] == "confidential (synthetic stand-ins in this build)"
+
+
+def test_the_data_class_follows_the_declared_inputs_in_either_mode():
+    for mode in ("synthetic", "real"):
+        notebooks = pipeline.load(mode=mode)
+        classes = {nb.name: exhibits.data_class(exhibits.upstream_files(nb.name, notebooks)) for nb in notebooks}
+        assert [n for n, c in classes.items() if c == "public"] == ["01_frame", "02_public_record"], mode
+    notebooks = [
+        pipeline.Notebook(name="01_a", title="a", inputs=["data/raw/x.csv"], outputs=["data/processed/a.csv"]),
+        pipeline.Notebook(name="02_b", title="b", inputs=["data/processed/a.csv"], outputs=["data/synthetic/s.csv"]),
+        pipeline.Notebook(name="03_c", title="c", inputs=["data/synthetic/s.csv"], outputs=["paper/figures/c.pdf"]),
+        pipeline.Notebook(name="04_d", title="d", inputs=["data/processed/a.csv"], outputs=["paper/figures/d.pdf"]),
+    ]
+    got = {nb.name: exhibits.data_class(exhibits.upstream_files(nb.name, notebooks)) for nb in notebooks}
+    assert got == {"01_a": "public", "02_b": "confidential", "03_c": "confidential", "04_d": "public"}
+    assert exhibits.class_label("confidential", "real") == "confidential"

@@ -27,6 +27,14 @@ from . import outputs, paths, pipeline
 EXHIBITS_JSON = paths.PAPER / "exhibits.json"
 EXHIBITS_MD = paths.BUILD / "exhibits.md"
 
+#: Inputs that hold the confidential data or, in synthetic mode, their stand-ins: an exhibit
+#: made by a notebook that depends on any of them (directly or through the notebooks it reads
+#: from) is of data class "confidential", every other one "public". Derived from the declared
+#: inputs by notebook, so it errs towards "confidential": a notebook that reads the private
+#: layers makes only confidential exhibits, even those it draws from public data alone.
+CONFIDENTIAL_INPUTS = ("data/private/", "data/interim/private/", "data/synthetic/")
+PUBLIC, CONFIDENTIAL = "public", "confidential"
+
 #: Figures and tables the notebooks write for readers of the notebooks and the HTML
 #: supplement only, deliberately not in the manuscript (a test holds every other one to it).
 SUPPLEMENTARY: frozenset[str] = frozenset()
@@ -80,6 +88,7 @@ class Exhibit:
     caption: str
     notebook: str
     cell: int | None
+    data_class: str  # "public" or "confidential" (data_class)
 
 
 def plain(text: str, values: dict) -> str:
@@ -127,9 +136,43 @@ def primary_inputs(name: str, notebooks: list[pipeline.Notebook]) -> list[str]:
     return sorted(found)
 
 
+def upstream_files(name: str, notebooks: list[pipeline.Notebook]) -> set[str]:
+    """Every file notebook ``name`` and the notebooks it reads from (transitively) read or
+    write, as declared in ``notebooks/pipeline.toml`` for the current mode."""
+    producer = {out: nb for nb in notebooks for out in nb.outputs}
+    by_name = {nb.name: nb for nb in notebooks}
+    seen, files, todo = set(), set(), [by_name[name]]
+    while todo:
+        nb = todo.pop()
+        if nb.name in seen:
+            continue
+        seen.add(nb.name)
+        files.update(nb.inputs, nb.outputs)
+        todo += [producer[path] for path in nb.inputs if path in producer]
+    return files
+
+
+def data_class(files: set[str]) -> str:
+    """The data class of what a notebook makes: confidential when the files it depends on
+    (``upstream_files``) include a confidential table, its validated copy or its synthetic
+    stand-in, else public."""
+    return CONFIDENTIAL if any(path.startswith(CONFIDENTIAL_INPUTS) for path in files) else PUBLIC
+
+
+def class_label(data_class_: str, mode: str) -> str:
+    """How the exhibit lists show a data class: in synthetic mode, the confidential exhibits
+    come from the stand-ins, and say so."""
+    if data_class_ == CONFIDENTIAL and mode == "synthetic":
+        return "confidential (synthetic stand-ins in this build)"
+    return data_class_
+
+
 def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict:
     """The exhibit map of the manuscript ``source`` in the current data mode."""
-    source = in_mode(source, values.get("data_mode", {}).get("value", "synthetic"))
+    mode = values.get("data_mode", {}).get("value", "synthetic")
+    source = in_mode(source, mode)
+    inputs = {nb.name: primary_inputs(nb.name, notebooks) for nb in notebooks}
+    classes = {nb.name: data_class(upstream_files(nb.name, notebooks)) for nb in notebooks}
     declared = {out: nb.name for nb in notebooks for out in nb.outputs}
     synthetic_only = {out for nb in pipeline.load(mode="synthetic") for out in nb.outputs} - set(declared)
     exhibits, counters, problems = [], {"Figure": 0, "Table": 0}, []
@@ -152,6 +195,7 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
                 caption=plain(match["caption"], values),
                 notebook=notebook,
                 cell=cells_written(notebook).get(file),
+                data_class=classes[notebook],
             )
         )
     # Any file the manuscript reads, inside a figure or not, must be made by a notebook (or be
@@ -166,6 +210,10 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
     missing = [key for key in used if key not in values]
     if missing:
         problems += [f"value {key!r} (no notebook recorded it; see paper/values.json)" for key in missing]
+    strangers = [key for key in used if key in values and values[key]["notebook"] not in classes]
+    problems += [
+        f"value {key!r} (recorded by {values[key]['notebook']!r}, not in notebooks/pipeline.toml)" for key in strangers
+    ]
     if problems:
         raise ExhibitError("the manuscript uses what the pipeline does not make: " + "; ".join(problems))
     value_rows = [
@@ -174,17 +222,21 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
             "text": values[key]["text"],
             "notebook": values[key]["notebook"],
             "cell": cells_written(values[key]["notebook"]).get(f"{outputs.VALUE_PREFIX}{key}"),
+            "data_class": classes[values[key]["notebook"]],
         }
         for key in used
     ]
     return {
+        "data_mode": mode,
+        "class_labels": {c: class_label(c, mode) for c in (PUBLIC, CONFIDENTIAL)},
         "exhibits": [asdict(e) for e in exhibits],
         "values": value_rows,
         "notebooks": [
             {
                 "notebook": nb.name,
                 "title": nb.title,
-                "inputs": primary_inputs(nb.name, notebooks),
+                "inputs": inputs[nb.name],
+                "data_class": classes[nb.name],
                 "html": f"build/html/{nb.name}.html",
             }
             for nb in notebooks
@@ -199,11 +251,13 @@ def _cell(cell: int | None) -> str:
 def markdown(exhibit_map: dict) -> str:
     """The list of exhibits for the README: each figure and table with its file, notebook and
     cell; the values by notebook; each notebook's input files."""
-    lines = ["| exhibit | file | made by | cell |", "|---|---|---|---|"]
+    labels = exhibit_map["class_labels"]
+    lines = ["| exhibit | file | made by | cell | data |", "|---|---|---|---|---|"]
     for e in exhibit_map["exhibits"]:
         caption = e["caption"].split(". ")[0].rstrip(".")
         lines.append(
-            f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} |"
+            f"| {e['kind']} {e['number']}: {caption} | `{e['file']}` | `{e['notebook']}` | {_cell(e['cell'])} "
+            f"| {labels[e['data_class']]} |"
         )
     by_notebook: dict[str, list[str]] = {}
     for v in exhibit_map["values"]:
@@ -216,8 +270,9 @@ def markdown(exhibit_map: dict) -> str:
         ),
         "",
     ]
+    class_of = {nb["notebook"]: nb["data_class"] for nb in exhibit_map["notebooks"]}
     for name, keys in by_notebook.items():
-        lines.append(f"- `{name}`: {', '.join(keys)}")
+        lines.append(f"- `{name}`, {labels[class_of[name]]}: {', '.join(keys)}")
     lines += [
         "",
         "</details>",
@@ -230,7 +285,7 @@ def markdown(exhibit_map: dict) -> str:
         "",
     ]
     for nb in exhibit_map["notebooks"]:
-        lines.append(f"- `{nb['notebook']}` ({nb['title']}): {grouped(nb['inputs'])}")
+        lines.append(f"- `{nb['notebook']}` ({nb['title']}; {labels[nb['data_class']]}): {grouped(nb['inputs'])}")
     return "\n".join(lines) + "\n"
 
 
