@@ -102,3 +102,20 @@ def test_the_word_references_list_every_dataset(cited):
     for c in cited:
         assert f"{c.title}." in text, c.key
         assert c.retrieved in text, c.key
+
+
+def test_every_dataset_has_an_access_date_printed_in_its_reference(cited):
+    import datetime as dt
+
+    for c in cited:
+        assert dt.date.fromisoformat(c.accessed) <= dt.date.today(), c.key
+        entry = citations.bib_entry(c)
+        assert f"urldate = {{{c.accessed}}}" in re.sub(r" +", " ", entry) and f"accessed {c.accessed}" in entry
+
+
+def test_a_citation_without_an_access_date_is_refused(tmp_path):
+    text = (paths.ROOT / "data" / "manifest.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "manifest.toml"
+    broken.write_text(text.replace("accessed = 2026-11-26\n", "", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[citation\.mlit_n03\] has no `accessed` date"):
+        citations.load(broken)

@@ -50,11 +50,11 @@ class Citation:
     description: str  # which vintages and what form
     url: str
     retrieved: str  # where the files came from: pinned commits, or the manifest's text
-    accessed: str | None  # ISO date, only where the staging notes give one
+    accessed: str  # ISO date: when the project retrieved and pinned the files
 
     def howpublished(self) -> str:
         """The one line after the title: what it is, which vintages, where the files came from."""
-        return f"Dataset, {self.description}; {self.retrieved}"
+        return f"Dataset, {self.description}; {self.retrieved}; accessed {self.accessed}"
 
 
 def _locked_version(package: str, lock: Path) -> str:
@@ -101,7 +101,9 @@ def load(
             raise ValueError(f"{manifest_path}: no notebook reads a file of {source}, and it has no `retrieved`")
         if ("person" in t) == ("organisation" in t):
             raise ValueError(f"{manifest_path}: [citation.{source}] needs exactly one of `person`, `organisation`")
-        accessed = t.get("accessed")
+        if "accessed" not in t:
+            raise ValueError(f"{manifest_path}: [citation.{source}] has no `accessed` date")
+        accessed = t["accessed"]
         citations.append(
             Citation(
                 source=source,
@@ -113,7 +115,7 @@ def load(
                 description=t["description"],
                 url=t["url"],
                 retrieved=retrieved,
-                accessed=str(accessed) if accessed else None,
+                accessed=str(accessed),
             )
         )
     keys = [c.key for c in citations]
@@ -138,9 +140,8 @@ def bib_entry(c: Citation) -> str:
     if re.search(r"[&%$#_\\{}]", description):
         # pandoc's citeproc prints `type` verbatim, typst reads it as LaTeX: no escape suits both.
         raise ValueError(f"{c.key}: the description may not contain &, %, $, #, _, backslash or braces: {description}")
-    fields += [("type", description), ("url", c.url)]
-    if c.accessed:
-        fields.append(("urldate", c.accessed))
+    # typst prints neither `urldate` nor `note` of a @misc: the access date is in `type` too.
+    fields += [("type", description), ("url", c.url), ("urldate", c.accessed)]
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name:<{width}} = {{{value}}}" for name, value in fields)
     return f"@misc{{{c.key},\n{body},\n}}"
@@ -162,8 +163,7 @@ def bib_generated(bib: str, citations: list[Citation]) -> str:
 def reference(c: Citation) -> str:
     """The citation in the README, in the manuscript's author-date form (Markdown)."""
     year = f"{c.year}." if c.year is not None else "n.d."
-    accessed = f" Accessed {c.accessed}." if c.accessed else ""
-    return f"{c.author}. {year} *{c.title}*. {c.howpublished()}. <{c.url}>.{accessed}"
+    return f"{c.author}. {year} *{c.title}*. {c.howpublished()}. <{c.url}>."
 
 
 def readme_block(citations: list[Citation], sources: dict[str, manifest.Source]) -> str:
