@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from translocal import dictionary, outputs, paths, private, spatial
+from translocal import dictionary, outputs, package, paths, private, spatial
 
 ROOT = paths.ROOT
 
@@ -22,9 +20,7 @@ def built_files() -> list[str]:
         for p in sorted((ROOT / folder).rglob("*"))
         if p.is_file() and not p.name.startswith(".")
     ]
-    tracked = subprocess.run(
-        ["git", "ls-files", "data/*.csv", "data/**/*.csv"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
+    tracked = [n for n in package.source_files(ROOT) if n.startswith("data/") and n.endswith(".csv")]
     return sorted(set(made) | set(tracked))
 
 

@@ -10,6 +10,7 @@ after the build) run inside the unpacked package, where git is not there to answ
 
 import filecmp
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -276,3 +277,12 @@ def test_readme_says_how_to_make_and_use_the_package():
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
     assert "make package" in readme and "DRAFT=1" in readme and "MANIFEST.sha256" in readme
     assert os.path.basename(package.PACKAGE_DIR) == "package"
+
+
+def test_only_the_package_module_asks_git():
+    """A tree without `.git` (the unpacked package) must answer every test: git is asked only
+    through translocal.package.source_files and the guarded clean-tree check."""
+    allowed = {"src/translocal/package.py", "tests/test_package.py", "tests/test_build.py"}
+    files = [n for n in package.source_files(paths.ROOT) if n.endswith(".py") and n not in allowed]
+    asking = [n for n in files if re.search(r"""["']git["']\s*,""", (paths.ROOT / n).read_text(encoding="utf-8"))]
+    assert not asking, f"these call git, which an unpacked package does not have: {asking}"
