@@ -3,7 +3,7 @@
 # metadata (regenerate CITATION.cff and the README's Binder link), dictionary (regenerate
 # docs/data-dictionary.md), lock (re-pin the lock), html (the executed notebooks as HTML),
 # release (copy the exhibit list and runtime into README), package (the replication package;
-# DRAFT=1 for a draft).
+# DRAFT=1 for a draft), watch (rebuild the PDF on every save).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -41,7 +41,7 @@ endif
 include build/pipeline.mk
 endif
 
-.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench package dictionary
+.PHONY: all env data notebooks paper html test clean distclean metadata lock release bench package dictionary watch
 
 all: env data notebooks paper html build/runtime.md
 
@@ -134,6 +134,11 @@ package: $(ENV)
 	@$(PY) -m translocal.package --check $(if $(DRAFT),--draft)
 	@$(MAKE) --no-print-directory all
 	$(PY) -m translocal.package $(if $(DRAFT),--draft)
+
+# For the author: keep the PDF current while editing the manuscript, a notebook or the code
+# (Ctrl-C stops; translocal.watch). Builds everything once first.
+watch: all
+	@$(PY) -m translocal.watch
 
 # Measurements against the goals (one run in a fresh clone; writes build/bench.md).
 bench: all

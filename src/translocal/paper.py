@@ -31,13 +31,20 @@ def attributions() -> list[dict[str, str]]:
     return [{"provider": s.provider, "licence": s.licence, "attribution": s.attribution} for s in sources_of(read)]
 
 
-def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Path:
-    """Compile ``source`` to ``target`` (written only when the bytes change)."""
-    compiler = typst.Compiler(
+def make_compiler(source: Path = paths.MANUSCRIPT) -> typst.Compiler:
+    """A typst compiler for ``source`` with the project's fonts only. Kept alive (as ``make
+    watch`` does), it recompiles incrementally: only what changed is laid out again."""
+    return typst.Compiler(
+        input=str(source),
         root=str(source.parent),
         font_paths=[str(japanese_font_file().parent)],
         ignore_system_fonts=True,
     )
+
+
+def document_inputs() -> dict[str, str]:
+    """What the manuscript reads through ``sys.inputs``: title, authors, repository, data
+    attributions and the release settings (read afresh, so an edit of pyproject.toml shows)."""
     meta = metadata.load()
     document = {
         "title": meta["title"],
@@ -47,9 +54,18 @@ def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Pa
         "release": meta["release"],
         "missing": metadata.release_missing(meta),
     }
-    inputs = {"metadata": json.dumps(document, ensure_ascii=False)}
-    pdf = compiler.compile(input=str(source), format="pdf", timestamp=TIMESTAMP, sys_inputs=inputs)
-    outputs.write_bytes(target, pdf)
+    return {"metadata": json.dumps(document, ensure_ascii=False)}
+
+
+def compile_with(compiler: typst.Compiler, target: Path = paths.PDF) -> bool:
+    """Compile with ``compiler`` to ``target``; True when the PDF's bytes changed."""
+    pdf = compiler.compile(format="pdf", timestamp=TIMESTAMP, sys_inputs=document_inputs())
+    return outputs.write_bytes(target, pdf)
+
+
+def compile_pdf(source: Path = paths.MANUSCRIPT, target: Path = paths.PDF) -> Path:
+    """Compile ``source`` to ``target`` (written only when the bytes change)."""
+    compile_with(make_compiler(source), target)
     return target
 
 
