@@ -88,6 +88,42 @@ def _timed_with_memory(cmd: list[str], cwd: Path, env: dict) -> tuple[float, flo
     return time.perf_counter() - start, peak / 2**20 * 1.048576
 
 
+def drawing_cell(notebook: Path, stem: str) -> int:
+    """The index of the code cell of ``notebook`` that saves figure ``stem`` (its drawing code)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    found = [i for i, c in enumerate(cells) if c.cell_type == "code" and f'"{stem}"' in c.source]
+    if len(found) != 1:
+        raise RuntimeError(f"{notebook.name}: {len(found)} code cells name figure {stem!r}, expected one")
+    return found[0]
+
+
+def edit_to_pdf(clone: Path, env: dict, make: list[str]) -> dict[str, float]:
+    """For each figure of the manuscript: the time from an edit of its drawing code (a comment
+    added to the cell that saves it) to an updated PDF (``make paper/manuscript.pdf``); the
+    edit is then undone and the tree brought up to date again, untimed."""
+    import nbformat
+
+    exhibit_map = json.loads((clone / "paper" / "exhibits.json").read_text(encoding="utf-8"))
+    times = {}
+    for e in exhibit_map["exhibits"]:
+        if e["kind"] != "Figure":
+            continue
+        stem = Path(e["file"]).stem
+        notebook = clone / "notebooks" / f"{e['notebook']}.ipynb"
+        original = notebook.read_bytes()
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells[drawing_cell(notebook, stem)].source += "\n# edited by make bench"
+        nbformat.write(nb, notebook)
+        try:
+            times[stem] = _timed([*make, "paper/manuscript.pdf"], clone, env)
+        finally:
+            notebook.write_bytes(original)
+        _timed([*make, "paper/manuscript.pdf"], clone, env)
+    return times
+
+
 def measure(clone: Path) -> dict:
     env = clone_env(clone)
     make = ["make", "SYSTEM_ENV=1"]
@@ -109,11 +145,8 @@ def measure(clone: Path) -> dict:
         )
     _timed([*make, "all"], clone, env)
     noop = min(_timed([*make, "all"], clone, env) for _ in range(3))
-    figure_nb = clone / "notebooks" / "08_model_figures.ipynb"
-    figure_nb.write_text(
-        figure_nb.read_text(encoding="utf-8").replace("# 07 · Figures", "# 07 · Figures ", 1), encoding="utf-8"
-    )
-    edit = _timed([*make, "paper/manuscript.pdf"], clone, env)
+    figure_edits = edit_to_pdf(clone, env, make)
+    edit = max(figure_edits.values())
     paper = min(_timed([sys.executable, "-m", "translocal.paper"], clone, env) for _ in range(3))
     venv = Path(tempfile.mkdtemp(prefix="bench-venv-"))
     try:
@@ -141,6 +174,7 @@ def measure(clone: Path) -> dict:
         "tree_mb": tree_mb,
         "noop": noop,
         "edit": edit,
+        "figure_edits": figure_edits,
         "paper": paper,
         "install": install,
     }
@@ -173,7 +207,7 @@ def report(m: dict) -> str:
         f"| papermill overhead per notebook (largest) | {overhead:.1f} s | ≤ {GOALS['overhead']:.0f} s | {mark(overhead <= GOALS['overhead'])} |",
         f"| whole pipeline (`make notebooks`, {m['pipeline']:.1f} s) over plain scripts ({plain:.1f} s) | {ratio:.2f}× | ≤ {GOALS['ratio']}× | {mark(ratio <= GOALS['ratio'])} |",
         f"| `make` with nothing to do | {m['noop']:.2f} s | ≤ {GOALS['noop']:.0f} s | {mark(m['noop'] <= GOALS['noop'])} |",
-        f"| figure notebook 08 edited → PDF updated | {m['edit']:.1f} s | ≤ {GOALS['edit']:.0f} s | {mark(m['edit'] <= GOALS['edit'])} |",
+        f"| a figure's drawing code edited → PDF updated (slowest figure) | {m['edit']:.1f} s | ≤ {GOALS['edit']:.0f} s | {mark(m['edit'] <= GOALS['edit'])} |",
         f"| paper compile | {m['paper']:.2f} s | ≤ {GOALS['paper']:.0f} s | {mark(m['paper'] <= GOALS['paper'])} |",
         f"| peak memory of a notebook kernel (largest) | {peak:.0f} MB | < {GOALS['memory']:.0f} MB | {mark(peak < GOALS['memory'])} |",
         f"| peak memory of the whole build (all its processes at once, summed RSS) | {m['tree_mb']:.0f} MB | < {GOALS['memory']:.0f} MB | {mark(m['tree_mb'] < GOALS['memory'])} |",
@@ -184,6 +218,18 @@ def report(m: dict) -> str:
             "process start and imports (see translocal.run for what made them cheap); the plain "
             "scripts are the executed notebooks exported by nbconvert and run with `python`."
         ),
+        "",
+        (
+            "Each figure of the manuscript, from an edit of its drawing code (a comment added to the cell "
+            "that saves it) to an updated PDF (`make paper/manuscript.pdf`):"
+        ),
+        "",
+        "| figure | edit → PDF s | goal | |",
+        "|---|---:|---:|---|",
+    ]
+    lines += [
+        f"| `{stem}` | {s:.1f} | ≤ {GOALS['edit']:.0f} s | {mark(s <= GOALS['edit'])} |"
+        for stem, s in m["figure_edits"].items()
     ]
     return "\n".join(lines) + "\n"
 
