@@ -701,6 +701,62 @@ def odds_ratios_per_sd(fit: models.Fitted, sd: dict[str, float], reverse=()) -> 
     return pd.DataFrame(rows).T
 
 
+def balance_table(data: pd.DataFrame, columns, labels: dict | None = None) -> pd.DataFrame:
+    """Balance of any frame columns (covariates or not), in the two comparisons of Table 1:
+    the standardised difference of respondents and non-respondents, and that of the
+    respondents weighted by the non-response weights (``weights_for``) and the whole frame.
+    ``labels`` renames the rows (default: the column names)."""
+    weights, _ = weights_for(data)
+    resp, non = data.loc[data["responded"] == 1], data.loc[data["responded"] == 0]
+    w = weights.loc[resp.index].to_numpy()
+    rows = {
+        (labels or {}).get(c, c): {
+            "respondents − non-respondents": standardised_difference(resp[c], non[c]),
+            "weighted respondents − frame": standardised_difference(resp[c], data[c], weights_a=w),
+        }
+        for c in columns
+    }
+    return pd.DataFrame(rows).T.rename_axis("standardised difference")
+
+
+def curves_from_estimates(
+    data: pd.DataFrame, estimates: pd.DataFrame, by_values: dict, model: str = PARTIAL
+) -> pd.DataFrame:
+    """Predicted-probability curves of ``effects`` (point estimates only: the bands need the
+    bootstrap) rebuilt from saved ``estimates`` (the tidy table of notebook 06) of the
+    three-category ``model``, without refitting: its slopes, the step-2 slopes of its freed
+    terms and its cut points, averaged over the respondents of ``data`` with the non-response
+    weights, on the fiscal-strength grid of ``effect_spec``, with population change set to each
+    of ``by_values`` ({label: value}). Long like the saved curves: by, fiscal_strength,
+    outcome (P(strength = 2), P(strength ≥ 1)), estimate."""
+    rows = estimates.loc[estimates["model"] == model].set_index("term")["estimate"]
+    cut_names = [t for t in rows.index if t.startswith("cut_")]
+    step2 = [t for t in rows.index if t.endswith(models.STEP2)]
+    free = [t.removesuffix(models.STEP2) for t in step2]
+    if len(cut_names) != 2:
+        raise ValueError(f"{model} has {len(cut_names)} cut points; the curves need the three strength categories")
+    delta = pd.DataFrame([rows[step2].to_numpy() - rows[free].to_numpy()], columns=free)
+    spec = effect_spec(data, tuple(free))
+    weights, _ = weights_for(data)
+    resp = respondents(data)
+    p = models.predicted_curves(
+        resp[list(COVARIATES)],
+        rows.drop(cut_names + step2),
+        rows[cut_names].to_numpy(),
+        spec.vary,
+        spec.grid,
+        spec.by,
+        by_values,
+        weights=weights.loc[resp.index].to_numpy(),
+        delta=delta,
+    )
+    long = {"P(strength = 2)": p["p2"], "P(strength ≥ 1)": p["p1"] + p["p2"]}
+    return pd.concat(
+        [p[["by", spec.vary]].assign(outcome=name, estimate=v.to_numpy()) for name, v in long.items()],
+        ignore_index=True,
+    )
+
+
 # --------------------------------------------------------------------------- partner typology
 #: Programme classes of the typology, from the register's ``programme`` list, in column order.
 PROGRAMME_CLASSES = {
