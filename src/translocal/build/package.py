@@ -17,10 +17,10 @@ keeps a zip's folders) and a verifier unpacks and runs, without git and without 
 Never ``data/private/`` (only its tracked README), ``data/interim/``, ``.venv/`` or anything
 else the build makes. The
 package is refused in real mode (it would carry results of the confidential data) and while
-release settings are missing (``translocal.metadata.release_missing``), unless it is a draft
+release settings are missing (``translocal.build.metadata.release_missing``), unless it is a draft
 (``make package DRAFT=1``: the archive's name says "draft", as the PDF of such a build does).
 
-Usage: ``python -m translocal.package [--draft] [--check] [--output FILE]``.
+Usage: ``python -m translocal.build.package [--draft] [--check] [--output FILE]``.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import manifest as mf
-from . import metadata, paths, pipeline
+from ..base import manifest as mf
+from ..base import paths
+from . import metadata, pipeline
 
 MANIFEST_NAME = "MANIFEST.sha256"
 LOGS = "logs"
@@ -364,7 +365,7 @@ def stray_files(root: Path = paths.ROOT) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m translocal.package", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m translocal.build.package", description=__doc__.split("\n")[0])
     parser.add_argument("--draft", action="store_true", help="a draft: release settings may be missing")
     parser.add_argument("--check", action="store_true", help="only say whether a package may be made now")
     parser.add_argument("--output", type=Path, help="the zip to write (default: build/package/<name>.zip)")

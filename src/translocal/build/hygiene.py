@@ -3,7 +3,7 @@
 The build writes executed copies to ``build/notebooks/`` (papermill); the committed
 ``notebooks/*.ipynb`` carry no outputs and no execution counts, so diffs show only what a
 person changed, and no result (or confidential number) slips into git from an interactive run.
-``python -m translocal.hygiene [FILES]`` checks the given notebooks (default: all under
+``python -m translocal.build.hygiene [FILES]`` checks the given notebooks (default: all under
 ``notebooks/``) and, with ``--fix``, strips them; the pre-commit hook and a test run it.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
+from ..base import paths
 
 
 def problems(path: Path) -> list[str]:
@@ -54,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     found = [p for f in files for p in problems(f)]
     for p in found:
-        print(f"hygiene: {p} (commit notebooks without outputs: python -m translocal.hygiene --fix)", file=sys.stderr)
+        print(
+            f"hygiene: {p} (commit notebooks without outputs: python -m translocal.build.hygiene --fix)",
+            file=sys.stderr,
+        )
     return 1 if found else 0
 
 
