@@ -40,4 +40,4 @@ def test_the_code_is_linted_and_formatted():
 def test_pre_commit_hooks_are_local():
     config = (paths.ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert "repo: local" in config and "https://" not in config
-    assert "translocal.build.hygiene" in config and "ruff check" in config
+    assert "translocal.build.hygiene" in config and "ruff check" in config and "lint-imports" in config

@@ -9,7 +9,8 @@
 - ``base``: the few helpers both need (``paths``, ``outputs``, ``manifest``).
 - ``build``: the build and publishing machinery (pipeline, notebook runs, values, the paper).
 
-The science imports nothing of ``build``, and ``base`` nothing of either.
+The science imports nothing of ``build``, and ``base`` nothing of either (import-linter
+contracts in pyproject.toml, run by ``tests/test_architecture.py``).
 """
 
 __version__ = "0.1.0"
