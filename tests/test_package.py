@@ -140,6 +140,8 @@ def test_sources_come_from_git_or_from_the_package_manifest(tmp_path):
         ("paper/manuscript.typ", False),
         ("paper/figures/strength_map.pdf", True),
         ("src/translocal/build/package.py", False),
+        ("src/translocal/build/__init__.py", False),
+        ("notebooks/build/x.txt", False),
         ("data/public_agreements.csv", False),
         ("notes.txt", False),
     ],

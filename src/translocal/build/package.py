@@ -323,8 +323,8 @@ def verify(root: Path) -> list[str]:
 
 def ignored(name: str, patterns: list[str]) -> bool:
     """Whether a path (relative, with ``/``) is ignored by .gitignore-style ``patterns``: the
-    subset the project's .gitignore uses (``dir/``, ``*.ext``, ``dir/*``, paths, ``!negation``),
-    so a tree without git can tell build products from stray files."""
+    subset the project's .gitignore uses (``dir/``, ``/dir/``, ``*.ext``, ``dir/*``, paths,
+    ``!negation``), so a tree without git can tell build products from stray files."""
     result = False
     parts = name.split("/")
     for raw in patterns:
@@ -334,8 +334,10 @@ def ignored(name: str, patterns: list[str]) -> bool:
         negate = pattern.startswith("!")
         pattern = pattern.removeprefix("!")
         directory = pattern.endswith("/")
-        pattern = pattern.strip("/")
-        if "/" in pattern:  # anchored at the root: the path itself or a folder above it
+        pattern = pattern.rstrip("/")
+        anchored = "/" in pattern  # a slash before the end (``/build/``, ``data/raw/``), as git reads it
+        pattern = pattern.lstrip("/")
+        if anchored:  # at the root: the path itself or a folder above it
             candidates = ["/".join(parts[: i + 1]) for i in range(len(parts) - (1 if directory else 0))]
         else:  # any component (a folder pattern: any folder component)
             candidates = parts[:-1] if directory else parts
