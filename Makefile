@@ -20,7 +20,6 @@ ifdef SYSTEM_ENV
 PY := python
 ENV := build/.system-env
 endif
-SRC_FILES := $(wildcard src/translocal/*.py)
 
 # Python 3.11 is required (the lock is resolved for it; tomllib is needed from the start).
 ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
@@ -34,7 +33,7 @@ endif
 # system Python (standard library only), on every run: files are rewritten only when their
 # content changes, so a changed mode or parameter reruns exactly the notebooks it concerns.
 ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
-PIPELINE_ERROR := $(shell $(PYTHON) src/translocal/pipeline.py 2>&1)
+PIPELINE_ERROR := $(shell PYTHONPATH=src $(PYTHON) -m translocal.build.pipeline 2>&1)
 ifneq ($(PIPELINE_ERROR),)
 $(error notebooks/pipeline.toml: $(PIPELINE_ERROR))
 endif
@@ -69,10 +68,10 @@ endif
 data: build/data.verified build/register.validated $(VALIDATED_PRIVATE)
 
 $(RAW_FILES) &: | $(ENV)
-	$(PY) -m translocal.acquire
+	$(PY) -m translocal.build.acquire
 
 build/data.verified: data/manifest.toml | $(RAW_FILES)
-	$(PY) -m translocal.acquire
+	$(PY) -m translocal.build.acquire
 	@touch $@
 
 # The public register of agreements (data/public_agreements.csv), checked against its codebook
@@ -86,63 +85,63 @@ notebooks: $(NOTEBOOK_TARGETS)
 
 paper: paper/manuscript.pdf paper/manuscript.docx
 
-paper/values.json: $(VALUE_PARTS) src/translocal/values.py | $(ENV)
-	@$(PY) -m translocal.values $(VALUE_PARTS)
+paper/values.json: $(VALUE_PARTS) src/translocal/build/values.py | $(ENV)
+	@$(PY) -m translocal.build.values $(VALUE_PARTS)
 	@touch $@
 
 # The exhibit map (which notebook and cell made each figure, table and value the manuscript
 # uses); it also fails, naming it, on anything the manuscript uses that no notebook makes.
 paper/exhibits.json build/exhibits.md &: paper/manuscript.typ paper/values.json $(NOTEBOOK_TARGETS) notebooks/pipeline.toml \
-  src/translocal/exhibits.py | $(ENV)
-	@$(PY) -m translocal.exhibits
+  src/translocal/build/exhibits.py | $(ENV)
+	@$(PY) -m translocal.build.exhibits
 	@touch paper/exhibits.json build/exhibits.md
 
 paper/manuscript.pdf: $(wildcard paper/*.typ paper/*.bib) paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
-  pyproject.toml data/manifest.toml notebooks/pipeline.toml src/translocal/paper.py | $(ENV)
-	@$(PY) -m translocal.paper
+  pyproject.toml data/manifest.toml notebooks/pipeline.toml src/translocal/build/paper.py | $(ENV)
+	@$(PY) -m translocal.build.paper
 	@touch $@
 
 # The manuscript for co-authors as Word (pandoc from the same sources; the PDF is the record).
 paper/manuscript.docx: paper/manuscript.typ paper/references.bib paper/values.json paper/exhibits.json $(PAPER_INPUTS) \
-  pyproject.toml src/translocal/docx.py | $(ENV)
-	@$(PY) -m translocal.docx
+  pyproject.toml src/translocal/build/docx.py | $(ENV)
+	@$(PY) -m translocal.build.docx
 	@touch $@
 
 # The executed notebooks as a browsable HTML supplement.
 HTML_TARGETS := $(patsubst build/notebooks/%.ipynb,build/html/%.html,$(NOTEBOOK_TARGETS))
 html: $(HTML_TARGETS)
 
-build/html/%.html: build/notebooks/%.ipynb src/translocal/html.py | $(ENV)
-	@$(PY) -m translocal.html $*
+build/html/%.html: build/notebooks/%.ipynb src/translocal/build/html.py | $(ENV)
+	@$(PY) -m translocal.build.html $*
 	@touch $@
 
 # The runtime statement (git-ignored): time and memory of each notebook, and the machine.
-build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/report.py | $(ENV)
-	@$(PY) -m translocal.report
+build/runtime.md: $(NOTEBOOK_TARGETS) src/translocal/build/report.py | $(ENV)
+	@$(PY) -m translocal.build.report
 	@touch $@
 
 # A deliberate step before publishing: copy the list of exhibits and the latest runtime
 # statement into the README's generated sections (the only target that edits tracked files
 # besides `metadata` and `lock`).
 release: all
-	$(PY) -m translocal.metadata --release
+	$(PY) -m translocal.build.metadata --release
 
 # The replication package (build/package/*.zip): sources, the redistributable public files,
-# the build's logs and a sha256 manifest; see translocal.package. Refused, before anything
+# the build's logs and a sha256 manifest; see translocal.build.package. Refused, before anything
 # is built, in real mode and while release settings are missing (DRAFT=1: a draft).
 package: $(ENV)
-	@$(PY) -m translocal.package --check $(if $(DRAFT),--draft)
+	@$(PY) -m translocal.build.package --check $(if $(DRAFT),--draft)
 	@$(MAKE) --no-print-directory all
-	$(PY) -m translocal.package $(if $(DRAFT),--draft)
+	$(PY) -m translocal.build.package $(if $(DRAFT),--draft)
 
 # For the author: keep the PDF current while editing the manuscript, a notebook or the code
-# (Ctrl-C stops; translocal.watch). Builds everything once first.
+# (Ctrl-C stops; translocal.build.watch). Builds everything once first.
 watch: all
-	@$(PY) -m translocal.watch
+	@$(PY) -m translocal.build.watch
 
 # Measurements against the goals (one run in a fresh clone; writes build/bench.md).
 bench: all
-	$(PY) -m translocal.bench
+	$(PY) -m translocal.build.bench
 
 # The tests need the full build: they check the executed notebooks (nbval re-executes each
 # and compares outputs), the frame, the values and the PDF.
@@ -150,7 +149,7 @@ test: all
 	$(PY) -m pytest tests --nbval $(NOTEBOOK_TARGETS)
 
 metadata: $(ENV)
-	$(PY) -m translocal.metadata
+	$(PY) -m translocal.build.metadata
 
 # docs/data-dictionary.md from the schemas in src/translocal/dictionary.py (a test fails when stale).
 dictionary: $(ENV)
@@ -159,7 +158,7 @@ dictionary: $(ENV)
 lock: $(ENV)
 	$(UV) pip compile pyproject.toml --extra test --extra build --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 --no-header -o requirements.lock
-	$(PY) -m translocal.metadata
+	$(PY) -m translocal.build.metadata
 
 clean:
 	rm -rf build data/raw data/interim data/processed data/synthetic \

@@ -110,8 +110,9 @@ def residence_file(tmp_path: Path):
 def source_tree(tmp_path_factory, name: str) -> Path:
     """A fresh copy of this project's sources in a scratch folder, for tests that build the
     paper a second time: the files git tracks, or in an unpacked replication package (no
-    ``.git``) the sources its manifest lists, as they are now (``translocal.package``)."""
-    from translocal import package, paths
+    ``.git``) the sources its manifest lists, as they are now (``translocal.build.package``)."""
+    from translocal.base import paths
+    from translocal.build import package
 
     tree = tmp_path_factory.mktemp(name) / "compendium"
     package.copy_sources(paths.ROOT, tree)
@@ -124,7 +125,7 @@ def build_clone(clone: Path, what: str, mirror: bool = True) -> Path:
     files must be there already); fails naming ``what`` was built."""
     import subprocess
 
-    from translocal import bench
+    from translocal.build import bench
 
     env = bench.clone_env(clone)
     if not mirror:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from translocal import acquire
-from translocal.manifest import ChecksumError, PublicFile, verified
+from translocal.base.manifest import ChecksumError, PublicFile, verified
+from translocal.build import acquire
 
 CONTENT = b"code,name\n01100,\xe6\x9c\xad\xe5\xb9\x8c\xe5\xb8\x82\n"
 
@@ -127,7 +127,7 @@ def test_verified_refuses_a_file_changed_after_download(tmp_path):
 
 
 def test_real_manifest_matches_its_documented_facts():
-    from translocal import manifest
+    from translocal.base import manifest
 
     files, sources = manifest.load()
     assert len(files) == 23

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from translocal import admin1, paths, register
+from translocal import admin1, register
+from translocal.base import paths
 
 needs_layers = pytest.mark.skipif(not admin1.RAW_DIR.exists(), reason="run `make data` first")
 

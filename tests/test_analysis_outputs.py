@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from translocal import analysis, paths, pipeline, plots, private
+from translocal import analysis, plots, private
+from translocal.base import paths
+from translocal.build import pipeline
 
 
 @pytest.fixture(scope="module")

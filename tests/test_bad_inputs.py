@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from translocal import acquire, manifest, paths
-from translocal.outputs import OutputPathError, write_text
+from translocal.base import manifest, paths
+from translocal.base.outputs import OutputPathError, write_text
+from translocal.build import acquire
 
 FILES, _ = manifest.load()
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from translocal import bench, paths
+from translocal.base import paths
+from translocal.build import bench
 
 
 @pytest.mark.skipif(not (paths.PAPER / "exhibits.json").exists(), reason="the build is missing")

@@ -13,7 +13,8 @@ import geopandas as gpd
 import pytest
 import typst
 
-from translocal import paper, paths
+from translocal.base import paths
+from translocal.build import paper
 
 pytestmark = pytest.mark.skipif(
     not paths.PDF.exists(), reason="the build outputs are missing: run `make` (or `make test`) first"
@@ -187,7 +188,7 @@ def test_nothing_is_left_to_do_after_the_build():
 def test_the_build_leaves_the_working_tree_clean():
     """No source changed and nothing made outside the ignored build paths: as git sees it in
     a checkout, as the package manifest and .gitignore say in an unpacked package."""
-    from translocal import package
+    from translocal.build import package
 
     if (paths.ROOT / ".git").exists():
         status = subprocess.run(
@@ -208,7 +209,7 @@ def test_synthetic_mode_is_announced_in_the_pdf(values, pdf_text):
 
 
 def test_every_dataset_is_in_the_pdf_reference_list(pdf_text):
-    from translocal import citations
+    from translocal.build import citations
 
     flat = _comparable(pdf_text)
     references = flat[flat.rindex("References") :]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from translocal import citations, docx, manifest, metadata, paths
+from translocal.base import manifest, paths
+from translocal.build import citations, docx, metadata
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from translocal import paths, private
+from translocal import private
+from translocal.base import paths
 from translocal.synthetic import _partner, read_places
 
 #: ISO 3166-2 code patterns: Viet Nam two digits (provinces) or two letters (municipalities),

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from translocal import dictionary, outputs, package, paths, private, spatial
+from translocal import dictionary, private, spatial
+from translocal.base import outputs, paths
+from translocal.build import package
 
 ROOT = paths.ROOT
 
@@ -85,7 +87,7 @@ def test_every_built_and_tracked_data_file_has_a_schema_and_matches_it():
 
 
 def test_the_pipeline_declares_only_datasets_with_schemas():
-    from translocal import pipeline
+    from translocal.build import pipeline
 
     declared = set()
     for nb in pipeline.load():
@@ -145,16 +147,16 @@ def test_a_repeated_key_is_reported():
 # --------------------------------------------------------------------------- validation on write
 def test_a_conforming_table_is_written(scratch_root):
     target = scratch_root / "data/processed/weights.csv"
-    assert outputs.write_csv(target, weights_table())
+    assert dictionary.write_csv(target, weights_table())
     assert target.read_text(encoding="utf-8").startswith("code,neighbour,source\n")
 
 
 def test_an_extra_column_is_refused_naming_it_and_the_file_is_untouched(scratch_root):
     target = scratch_root / "data/processed/weights.csv"
-    outputs.write_csv(target, weights_table())
+    dictionary.write_csv(target, weights_table())
     before, stamp = target.read_bytes(), target.stat().st_mtime_ns
     with pytest.raises(dictionary.DatasetError) as err:
-        outputs.write_csv(target, weights_table().assign(distance_km=1.0))
+        dictionary.write_csv(target, weights_table().assign(distance_km=1.0))
     assert "data/processed/weights.csv" in str(err.value)
     assert "column 'distance_km' is not in the schema" in str(err.value)
     assert target.read_bytes() == before and target.stat().st_mtime_ns == stamp
@@ -171,13 +173,13 @@ def test_an_extra_column_is_refused_naming_it_and_the_file_is_untouched(scratch_
 )
 def test_a_missing_column_or_a_wrong_value_is_refused(scratch_root, change, message):
     with pytest.raises(dictionary.DatasetError, match=message):
-        outputs.write_csv(scratch_root / "data/processed/weights.csv", change(weights_table()))
+        dictionary.write_csv(scratch_root / "data/processed/weights.csv", change(weights_table()))
     assert not (scratch_root / "data/processed/weights.csv").exists()
 
 
 def test_text_written_to_a_schema_path_is_checked_too(scratch_root):
     with pytest.raises(dictionary.DatasetError, match="column 'extra'"):
-        outputs.write_text(
+        dictionary.write_text(
             scratch_root / "data/processed/weights.csv", "code,neighbour,source,extra\n01100,01202,queen,1\n"
         )
 
@@ -187,13 +189,41 @@ def test_text_written_to_a_schema_path_is_checked_too(scratch_root):
 )
 def test_a_dataset_without_a_schema_is_refused(scratch_root, name):
     with pytest.raises(dictionary.DatasetError, match="add it to translocal.dictionary"):
-        outputs.write_bytes(scratch_root / name, b"a,b\n1,2\n")
+        dictionary.write_bytes(scratch_root / name, b"a,b\n1,2\n")
     assert not (scratch_root / name).exists()
 
 
 def test_files_outside_the_data_folders_are_not_looked_up(scratch_root):
-    assert outputs.write_csv(scratch_root / "paper/tables/anything.csv", pd.DataFrame({"x": [1]}))
-    assert outputs.write_csv(scratch_root / "data/raw/other.csv", pd.DataFrame({"x": [1]}))
+    assert dictionary.write_csv(scratch_root / "paper/tables/anything.csv", pd.DataFrame({"x": [1]}))
+    assert dictionary.write_csv(scratch_root / "data/raw/other.csv", pd.DataFrame({"x": [1]}))
+    assert outputs.write_csv(scratch_root / "paper/tables/other.csv", pd.DataFrame({"x": [1]}))
+
+
+@pytest.mark.parametrize(
+    "name", ["data/processed/weights.csv", "data/processed/new_table.csv", "data/synthetic/truth.json"]
+)
+def test_the_base_writers_refuse_a_dataset_written_without_a_check(scratch_root, name):
+    # the base layer knows no schema: a write under data/processed/ or data/synthetic/ that
+    # does not go through the data dictionary's writers fails instead of landing unchecked
+    target = scratch_root / name
+    with pytest.raises(outputs.UncheckedDatasetError, match="write it through the data dictionary"):
+        outputs.write_text(target, "code,neighbour,source\n01100,01202,queen\n")
+    assert not target.exists()
+    with pytest.raises(outputs.UncheckedDatasetError):
+        outputs.write_geopackage(admin1_layer(), scratch_root / "data/processed/admin1.gpkg", layer="admin1")
+    assert not (scratch_root / "data/processed/admin1.gpkg").exists()
+
+
+def test_a_check_given_to_the_base_writers_decides():
+    seen = []
+
+    def refuse(path, **content):
+        seen.append((path.name, sorted(content)))
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        outputs.write_text(ROOT / "build" / "never-written.txt", "x", check=refuse)
+    assert seen == [("never-written.txt", ["data"])] and not (ROOT / "build" / "never-written.txt").exists()
 
 
 def admin1_layer() -> gpd.GeoDataFrame:
@@ -206,12 +236,12 @@ def admin1_layer() -> gpd.GeoDataFrame:
 
 def test_a_geopackage_layer_is_checked_before_it_is_written(scratch_root):
     target = scratch_root / "data/processed/admin1.gpkg"
-    assert outputs.write_geopackage(admin1_layer(), target, layer="admin1")
+    assert dictionary.write_geopackage(admin1_layer(), target, layer="admin1")
     schema = dictionary.DATASETS["data/processed/admin1.gpkg"].schema
     assert dictionary.problems(dictionary.read("data/processed/admin1.gpkg", scratch_root), schema) == []
     before = target.read_bytes()
     with pytest.raises(dictionary.DatasetError, match="column 'population' is not in the schema"):
-        outputs.write_geopackage(admin1_layer().assign(population=1), target, layer="admin1")
+        dictionary.write_geopackage(admin1_layer().assign(population=1), target, layer="admin1")
     with pytest.raises(dictionary.DatasetError, match="layer 'places' has no schema"):
-        outputs.write_geopackage(admin1_layer(), target, layer="places")
+        dictionary.write_geopackage(admin1_layer(), target, layer="places")
     assert target.read_bytes() == before

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from translocal import diffusion, paths
+from translocal import diffusion
+from translocal.base import paths
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def test_neighbour_graph_of_the_47_prefectures_is_connected():
 @needs_raw
 def test_prefecture_covariates_add_up_to_the_national_totals():
     from translocal import register, sources
-    from translocal.manifest import verified
+    from translocal.base.manifest import verified
 
     _, prefectures = register.frame_names()
     trainees = sources.read_residence_status_by_prefecture(verified("moj-zairyu/18-12-05-0.xlsx"))

@@ -10,7 +10,8 @@ import re
 import nbformat
 import pytest
 
-from translocal import paths, pipeline
+from translocal.base import paths
+from translocal.build import pipeline
 
 HEADING = "## Try it"
 #: A statement of an exercise opens with its number: "**1. …" or "### Exercise 1 …".

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from translocal import exhibits, metadata, paths, pipeline
+from translocal.base import paths
+from translocal.build import exhibits, metadata, pipeline
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def test_the_build_writes_the_runtime_statement_and_the_html_supplement():
 def test_the_word_version_carries_the_values_tables_and_references():
     import pypandoc
 
-    from translocal import docx
+    from translocal.build import docx
 
     text = pypandoc.convert_file(str(docx.DOCX), "plain")
     values = json.loads(paths.VALUES.read_text(encoding="utf-8"))
@@ -135,7 +136,7 @@ def test_the_word_version_carries_the_values_tables_and_references():
 
 
 def test_the_word_export_refuses_typst_it_cannot_translate():
-    from translocal import docx
+    from translocal.build import docx
 
     values = {"data_mode": {"value": "synthetic", "text": "synthetic"}}
     source = (

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from translocal import paths
+from translocal.base import paths
 
 #: The first Chromium-family browser found (Debian's chromium, Ubuntu's, or Google Chrome).
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
@@ -46,7 +46,7 @@ def lab(tmp_path):
                 "id": "probe",
                 "metadata": {},
                 "outputs": [],
-                "source": "from translocal import paths\nprint('kernel sees', paths.ROOT.name, 6 * 7)",
+                "source": "from translocal.base import paths\nprint('kernel sees', paths.ROOT.name, 6 * 7)",
             }
         ],
         "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},

@@ -15,7 +15,7 @@ def test_a_notebook_runs_quietly_over_ipc(tmp_path):
     script = textwrap.dedent(
         f"""
         import papermill as pm
-        from translocal.run import ipc_kernel_manager
+        from translocal.build.run import ipc_kernel_manager
         manager = ipc_kernel_manager()
         pm.execute_notebook({str(tmp_path / "in.ipynb")!r}, {str(tmp_path / "out.ipynb")!r}, kernel_name="python3",
                             progress_bar=False, kernel_manager_class=manager, cwd={str(tmp_path)!r})

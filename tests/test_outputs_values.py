@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from translocal import outputs
-from translocal.values import DuplicateValueError, Values, format_value, merge
+from translocal.base import outputs
+from translocal.build.values import DuplicateValueError, Values, format_value, merge
 
 
 def test_unchanged_bytes_keep_the_old_file_and_its_time(tmp_path):

@@ -1,4 +1,4 @@
-"""The replication package (``make package``, ``translocal.package``), and what a journal's
+"""The replication package (``make package``, ``translocal.build.package``), and what a journal's
 verifier does with it: unpack it on a clean machine, without ``.git`` and without a data
 mirror or network, build there, and get byte for byte the same figures, tables, values,
 PDF and Word file as this build.
@@ -18,8 +18,9 @@ import zipfile
 import pytest
 from conftest import build_clone
 
-from translocal import bench, metadata, package, paths, pipeline
-from translocal import manifest as mf
+from translocal.base import manifest as mf
+from translocal.base import paths
+from translocal.build import bench, metadata, package, pipeline
 
 pytestmark = pytest.mark.skipif(
     not paths.VALUES.exists(), reason="the build is missing: run `make` (or `make test`) first"
@@ -138,7 +139,9 @@ def test_sources_come_from_git_or_from_the_package_manifest(tmp_path):
         ("paper/values.json", True),
         ("paper/manuscript.typ", False),
         ("paper/figures/strength_map.pdf", True),
-        ("src/translocal/package.py", False),
+        ("src/translocal/build/package.py", False),
+        ("src/translocal/build/__init__.py", False),
+        ("notebooks/build/x.txt", False),
         ("data/public_agreements.csv", False),
         ("notes.txt", False),
     ],
@@ -281,8 +284,8 @@ def test_readme_says_how_to_make_and_use_the_package():
 
 def test_only_the_package_module_asks_git():
     """A tree without `.git` (the unpacked package) must answer every test: git is asked only
-    through translocal.package.source_files and the guarded clean-tree check."""
-    allowed = {"src/translocal/package.py", "tests/test_package.py", "tests/test_build.py"}
+    through translocal.build.package.source_files and the guarded clean-tree check."""
+    allowed = {"src/translocal/build/package.py", "tests/test_package.py", "tests/test_build.py"}
     files = [n for n in package.source_files(paths.ROOT) if n.endswith(".py") and n not in allowed]
     asking = [n for n in files if re.search(r"""["']git["']\s*,""", (paths.ROOT / n).read_text(encoding="utf-8"))]
     assert not asking, f"these call git, which an unpacked package does not have: {asking}"

@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from translocal import manifest, metadata, package, paths, pipeline
+from translocal.base import manifest, paths
+from translocal.build import metadata, package, pipeline
 
 
 def test_pipeline_declares_existing_notebooks_with_distinct_outputs():
@@ -14,7 +15,7 @@ def test_pipeline_declares_existing_notebooks_with_distinct_outputs():
     assert notebooks[0].name == "01_frame"
     rules = pipeline.makefile(notebooks, pipeline.raw_files())
     assert "build/notebooks/01_frame.ipynb build/values/01_frame.json data/processed/municipalities.gpkg" in rules
-    assert "$(PY) -m translocal.run 01_frame" in rules
+    assert "$(PY) -m translocal.build.run 01_frame" in rules
 
 
 def test_pipeline_refuses_two_notebooks_writing_one_output(tmp_path):
@@ -122,7 +123,7 @@ def test_private_data_cannot_be_committed_by_accident():
 
 
 def test_run_checks_that_a_notebook_wrote_exactly_what_it_declares():
-    from translocal.run import check_writes
+    from translocal.build.run import check_writes
 
     nb = pipeline.Notebook(name="01_x", title="x", inputs=[], outputs=["paper/figures/a.pdf"])
     root = paths.ROOT.resolve()
@@ -152,7 +153,9 @@ def test_binder_builds_with_the_image_environment_not_a_venv():
         check=False,
     )
     assert dry.returncode == 0, dry.stderr
-    assert "python -m translocal.values" in dry.stdout and ".venv" not in dry.stdout and "uv pip" not in dry.stdout
+    assert (
+        "python -m translocal.build.values" in dry.stdout and ".venv" not in dry.stdout and "uv pip" not in dry.stdout
+    )
 
 
 def test_binder_leaves_the_server_stack_to_repo2docker_and_installs_the_package_in_postbuild():

@@ -14,7 +14,8 @@ import shutil
 import pytest
 from conftest import build_clone, source_tree
 
-from translocal import paths, pipeline
+from translocal.base import paths
+from translocal.build import pipeline
 
 pytestmark = pytest.mark.skipif(
     not paths.VALUES.exists(), reason="the synthetic build is missing: run `make` (or `make test`) first"
@@ -119,10 +120,10 @@ def test_real_mode_refuses_the_package(real_build):
     import subprocess
     import sys
 
-    from translocal import bench
+    from translocal.build import bench
 
     result = subprocess.run(
-        [sys.executable, "-m", "translocal.package", "--draft", "--check"],
+        [sys.executable, "-m", "translocal.build.package", "--draft", "--check"],
         cwd=real_build,
         env=bench.clone_env(real_build),
         capture_output=True,

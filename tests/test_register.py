@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from translocal import paths, register
+from translocal import register
+from translocal.base import paths
 
 MUNICIPALITIES = {"33215": "美作市", "03208": "遠野市", "13101": "千代田区"}
 PREFECTURES = {"08": "茨城県", "33": "岡山県", "42": "長崎県", "03": "岩手県", "13": "東京都"}

@@ -7,7 +7,8 @@ import pytest
 from scipy import special, stats
 from shapely.geometry import GeometryCollection, LineString, box
 
-from translocal import paths, spatial
+from translocal import spatial
+from translocal.base import paths
 from translocal.frame import AREA_CRS, EXPECTED_MUNICIPALITIES
 
 

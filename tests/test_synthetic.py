@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from translocal import outcome, paths, private, register, synthetic
+from translocal import outcome, private, register, synthetic
+from translocal.base import paths
 
 pytestmark = pytest.mark.skipif(not paths.MUNICIPALITIES.exists(), reason="run `make` first (needs the frame)")
 CAPACITY = list(outcome.COVARIATES[:5])

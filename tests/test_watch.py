@@ -1,4 +1,4 @@
-"""``make watch`` (translocal.watch): which saves need what, and a real session in a copy of
+"""``make watch`` (translocal.build.watch): which saves need what, and a real session in a copy of
 the built tree: a manuscript save reaches the PDF within twice a bare typst compile, and
 Ctrl-C stops it cleanly with a summary."""
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from translocal import bench, package, paths, watch
+from translocal.base import paths
+from translocal.build import bench, package, watch
 
 pytestmark = pytest.mark.skipif(not paths.PDF.exists(), reason="the build is missing: run `make` first")
 
@@ -87,7 +88,7 @@ def test_a_manuscript_save_reaches_the_pdf_quickly_and_ctrl_c_stops_cleanly(tmp_
     tree = _built_copy(tmp_path)
     bare = min(_bare_compile_seconds(tree) for _ in range(2))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "translocal.watch", "--timeout", "120"],
+        [sys.executable, "-m", "translocal.build.watch", "--timeout", "120"],
         cwd=tree,
         env=bench.clone_env(tree),
         stdout=subprocess.PIPE,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from translocal import paths
+from translocal.base import paths
 
 WORKFLOW = paths.ROOT / ".github" / "workflows" / "ci.yml"
 

@@ -1,16 +1,16 @@
-"""Trans-local policy assemblages: the research compendium's code.
+"""Trans-local policy assemblages: the research compendium's code, in three layers.
 
-Modules, by what they are about:
+- The science, in this package's own modules: the data sources and codes (``sources``,
+  ``codes``, ``eras``), the municipal frame (``frame``), the public register and the private
+  layers (``register``, ``record``, ``private``, ``synthetic``, ``outcome``, ``disclosure``),
+  the places (``admin1``, ``spatial``), the models (``models``, ``diffusion``, ``analysis``),
+  figures and words (``figures``, ``plots``, ``words``) and the data dictionary
+  (``dictionary``). The notebooks import these.
+- ``base``: the few helpers both need (``paths``, ``outputs``, ``manifest``).
+- ``build``: the build and publishing machinery (pipeline, notebook runs, values, the paper).
 
-- ``paths``: every file location the project uses (no notebook builds a path by hand).
-- ``manifest`` and ``acquire``: the public input files, their checksums and how they arrive.
-- ``codes``: Japanese local-government codes (JIS X 0402) and their check digit.
-- ``sources``: one reader per public table, returning tidy frames.
-- ``frame``: the municipal frame built from those tables, with every join accounted for.
-- ``figures``: the one place that owns figure style, fonts and saving.
-- ``values``: numbers the manuscript cites, recorded with the notebook that made them.
-- ``pipeline``, ``run`` and ``paper``: the build (notebook order, execution, typst).
-- ``metadata``: CITATION.cff and the Binder link, generated from pyproject.toml.
+The science imports nothing of ``build``, and ``base`` nothing of either (import-linter
+contracts in pyproject.toml, run by ``tests/test_architecture.py``).
 """
 
 __version__ = "0.1.0"

@@ -27,7 +27,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import paths
+from .base import paths
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ schemas describe the files **as they are on disk**: a CSV file is read back from
 (``frame_from_text``), a GeoPackage layer as pyogrio reads it, and both are brought to the
 schema's types (``canonical``) before pandera checks them.
 
-``translocal.outputs`` validates every table written to one of these paths before anything is
-written, and refuses a table written under ``data/processed/`` or ``data/synthetic/`` that has
-no schema here. The private tables and their synthetic stand-ins take their columns and checks
+Its writers (``write_csv``, ``write_text``, ``write_bytes``, ``write_geopackage``: those of
+``translocal.base.outputs`` with ``check_write`` as their check) validate every table written
+to one of these paths before anything is written, and refuse a table written under
+``data/processed/`` or ``data/synthetic/`` that has no schema here; the base writers refuse a
+file there written without a check. The private tables and their synthetic stand-ins take their columns and checks
 from ``translocal.private`` (their full contract, cell by cell, is ``private.validate_folder``),
 and the public register its checks from ``translocal.register``.
 
@@ -30,7 +32,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths, private, register
+from . import private, register
+from .base import outputs, paths
 from .frame import COLUMNS as FRAME_COLUMNS
 from .outcome import EXPOSURES
 
@@ -39,7 +42,7 @@ from .outcome import EXPOSURES
 LISA_LABELS = ("High-High", "Low-High", "Low-Low", "High-Low", "Not significant")
 
 #: Folders whose every file must have a schema here.
-GOVERNED = ("data/processed/", "data/synthetic/")
+GOVERNED = outputs.GOVERNED
 MARKDOWN = Path("docs") / "data-dictionary.md"
 
 TEXT, INTEGER, NUMBER, BOOLEAN = str, "Int64", "float64", "boolean"
@@ -1229,6 +1232,40 @@ def check_bytes(key: str, data: bytes) -> None:
     check(key, frame)
 
 
+def check_write(path: Path, data: bytes | None = None, frame: pd.DataFrame | None = None, layer: str | None = None):
+    """The check the writers below give ``translocal.base.outputs``: a file under ``data/``
+    that is governed (``is_governed``) is validated against its schema before it is written
+    (``DatasetError`` names the file and the columns); figures and tables of the paper cost
+    nothing."""
+    key = outputs.dataset_key(path)
+    if key is None or not is_governed(key):
+        return
+    if frame is not None:
+        check(key, frame, layer)
+    else:
+        check_bytes(key, data)
+
+
+def write_bytes(path, data: bytes) -> bool:
+    """``outputs.write_bytes``, validated against the data dictionary (``check_write``)."""
+    return outputs.write_bytes(path, data, check=check_write)
+
+
+def write_text(path, text: str) -> bool:
+    """``outputs.write_text``, validated against the data dictionary (``check_write``)."""
+    return outputs.write_text(path, text, check=check_write)
+
+
+def write_csv(path, frame: pd.DataFrame, float_format: str = "%.10g", **to_csv) -> bool:
+    """``outputs.write_csv``, validated against the data dictionary (``check_write``)."""
+    return outputs.write_csv(path, frame, float_format=float_format, check=check_write, **to_csv)
+
+
+def write_geopackage(gdf, path, layer: str) -> bool:
+    """``outputs.write_geopackage``, validated against the data dictionary (``check_write``)."""
+    return outputs.write_geopackage(gdf, path, layer, check=check_write)
+
+
 def read(key: str, root: Path | None = None) -> pd.DataFrame:
     """The dataset at ``key`` as it is on disk (under ``root``, by default the repository)."""
     entry = DATASETS[key]
@@ -1329,9 +1366,7 @@ def main(argv: list[str] | None = None) -> int:
     if args:
         print("usage: python -m translocal.dictionary [--check]", file=sys.stderr)
         return 2
-    from .outputs import write_text
-
-    write_text(target, text)
+    outputs.write_text(target, text)
     print(f"{MARKDOWN}: {len(DATASETS)} datasets")
     return 0
 

@@ -179,7 +179,7 @@ def read_covariates(prefectures: dict[str, str]) -> pd.DataFrame:
     """``prefecture_covariates`` from the verified public files: population on 1 January 2019
     and 2018, the prefectures' fiscal strength in ``FISCAL_YEAR`` and technical interns at the
     end of 2018."""
-    from .manifest import verified
+    from .base.manifest import verified
     from .sources import read_prefecture_fiscal, read_residence_status_by_prefecture, read_resident_register
 
     return prefecture_covariates(

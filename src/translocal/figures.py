@@ -23,7 +23,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
-from . import outputs, paths
+from .base import outputs, paths
 
 #: Japanese glyphs come from IPAexGothic, shipped by the pip package matplotlib-fontja, so
 #: every machine draws the same glyphs; typst embeds the same file (see ``paper``).

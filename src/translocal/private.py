@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import outputs, paths
+from .base import paths
+from .base.paths import data_mode
 from .codes import CodeError, parse_code
 from .eras import DateError, parse_date
 
@@ -105,13 +106,6 @@ class DropInError(ValueError):
         lines = [f"{len(problems)} problem(s) in the private data:"] + [f"  - {p}" for p in problems]
         lines.append("Nothing was written; fix the files in data/private/ and run `make` again.")
         super().__init__("\n".join(lines))
-
-
-def data_mode(folder: Path = paths.PRIVATE) -> str:
-    """``real`` when any file other than the README sits in ``folder``, else ``synthetic``."""
-    from .pipeline import data_mode as mode_of
-
-    return mode_of(folder)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -422,11 +416,13 @@ def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...]
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     """Write normalised tables as UTF-8 CSV (dates ISO, codes 5-digit), each only if changed."""
+    from . import dictionary  # which imports this module for the private tables' columns
+
     written = []
     for name, table in tables.items():
         text = table.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
         target = folder / f"{name}.csv"
-        outputs.write_text(target, text)
+        dictionary.write_text(target, text)
         written.append(target)
     return written
 
@@ -444,7 +440,7 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
 def frame_codes(boundaries_file: Path | None = None) -> set[str]:
     """The 1,741 municipal codes, from the raw boundary file (no notebook needed)."""
-    from .manifest import verified
+    from .base.manifest import verified
     from .sources import read_boundaries
 
     path = boundaries_file or verified("japan-topography/N03-21_210101_designated_city.json")

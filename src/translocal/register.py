@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from .base import paths
 from .private import ALPHA2, Problem, _domain_problems, read_text_table
 
 COLUMNS = (
@@ -336,7 +336,7 @@ def names_of(frame) -> tuple[dict[str, str], dict[str, str]]:
 def frame_names(boundaries_file: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """``names_of`` the 1,741 municipalities of the raw boundary file, for the validation in
     ``make data``, before the frame exists (a notebook passes ``names_of`` its frame instead)."""
-    from .manifest import verified
+    from .base.manifest import verified
     from .sources import read_boundaries
 
     path = boundaries_file or verified("japan-topography/N03-21_210101_designated_city.json")

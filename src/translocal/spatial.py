@@ -44,8 +44,8 @@ with warnings.catch_warnings():
     import spreg
     from libpysal.weights import Queen, W
 
+from .dictionary import write_text
 from .frame import AREA_CRS
-from .outputs import write_text
 
 #: LISA cluster labels in esda's quadrant order (1 HH, 2 LH, 3 LL, 4 HL), then the rest.
 LISA_LABELS = ("High-High", "Low-High", "Low-Low", "High-Low", "Not significant")

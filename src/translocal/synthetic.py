@@ -31,7 +31,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import special
 
-from . import models, outputs
+from . import dictionary, models
 from .codes import check_digit
 from .eras import to_era
 from .models import fit_ordered_logit
@@ -321,10 +321,10 @@ def write(generated: dict, folder: Path) -> list[Path]:
     written = []
     for name in ("survey_2019", "agreements", "interviews"):
         target = folder / f"{name}.csv"
-        outputs.write_text(target, generated[name].to_csv(index=False, lineterminator="\n"))
+        dictionary.write_text(target, generated[name].to_csv(index=False, lineterminator="\n"))
         written.append(target)
     target = folder / "truth.json"
-    outputs.write_text(target, json.dumps(generated["truth"], indent=1, sort_keys=True) + "\n")
+    dictionary.write_text(target, json.dumps(generated["truth"], indent=1, sort_keys=True) + "\n")
     written.append(target)
     return written
 

@@ -1,35 +1,43 @@
 """The notebook pipeline as declared in notebooks/pipeline.toml, turned into make rules.
 
-Standard library only: the Makefile runs this with the system Python before the project's
-environment exists. ``python -m translocal.pipeline`` (or ``python src/translocal/pipeline.py``)
-writes ``build/pipeline.mk`` and one parameters file per notebook, each only when its content
-changes, so editing one notebook's parameters reruns that notebook alone. The Makefile runs it
-each time it starts (about 30 ms), because the **data mode** can change without any file the
-build knows about changing: any file other than the README in ``data/private/`` means the
-author's real files are used (``real``), otherwise synthetic stand-ins (``synthetic``).
-Notebooks marked ``mode_dependent`` get ``data_mode`` as a parameter, read ``real_inputs``
-only in real mode, ``synthetic_inputs`` (such as the truth of the data-generating process)
-and ``synthetic_outputs`` only in synthetic mode.
+Standard library only, like ``translocal.base.paths``, the one module it imports: the Makefile
+runs it with the system Python (``PYTHONPATH=src python -m translocal.build.pipeline``) before
+the project's environment exists. It writes ``build/pipeline.mk`` and one parameters file per
+notebook, each only when its content changes, so editing one notebook's parameters reruns that
+notebook alone. The Makefile runs it each time it starts (about 30 ms), because the **data
+mode** can change without any file the build knows about changing: any file other than the
+README in ``data/private/`` means the author's real files are used (``real``), otherwise
+synthetic stand-ins (``synthetic``; ``paths.data_mode``). Notebooks marked ``mode_dependent``
+get ``data_mode`` as a parameter, read ``real_inputs`` only in real mode, ``synthetic_inputs``
+(such as the truth of the data-generating process) and ``synthetic_outputs`` only in synthetic
+mode.
+
+A notebook's ``modules`` name the modules of ``src/translocal`` it imports, relative to the
+package: ``frame`` (the science), ``base.paths`` (the base layer), ``build.values`` (the one
+module of the machinery a notebook uses). Each is a prerequisite of the notebook's rule, with
+the ``__init__.py`` of every package on its way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# As in translocal.paths: TRANSLOCAL_ROOT names the tree being built (a test's fresh clone,
-# built with this environment's installed package), else the tree holding this file.
-ROOT = Path(os.environ.get("TRANSLOCAL_ROOT") or Path(__file__).resolve().parents[2]).resolve()
-PIPELINE = ROOT / "notebooks" / "pipeline.toml"
-MANIFEST = ROOT / "data" / "manifest.toml"
-BUILD = ROOT / "build"
-PRIVATE = ROOT / "data" / "private"
+from ..base import paths
+from ..base.paths import data_mode, private_files
+
+# TRANSLOCAL_ROOT names the tree being built (a test's fresh clone, built with this
+# environment's installed package), else the tree holding this file (translocal.base.paths).
+ROOT = paths.ROOT
+PIPELINE = paths.PIPELINE
+MANIFEST = paths.MANIFEST
+BUILD = paths.BUILD
+PRIVATE = paths.PRIVATE
 PRIVATE_TABLES = ("survey_2019", "agreements", "interviews")
 VALIDATED = [f"data/interim/private/{t}.csv" for t in PRIVATE_TABLES]
 FINGERPRINT = "build/private.fingerprint"
@@ -42,20 +50,6 @@ def fingerprint(files: list[str]) -> str:
         data = (ROOT / name).read_bytes()
         lines.append(f"{name} {len(data)} {hashlib.sha256(data).hexdigest()}")
     return "\n".join(lines) + "\n"
-
-
-def private_files(folder: Path = PRIVATE) -> list[str]:
-    """The author's files in data/private/ (everything but the README and hidden files)."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        f"data/private/{p.name}" for p in folder.iterdir() if p.name != "README.md" and not p.name.startswith(".")
-    )
-
-
-def data_mode(folder: Path = PRIVATE) -> str:
-    """``real`` when the author's files are in data/private/, else ``synthetic``."""
-    return "real" if private_files(folder) else "synthetic"
 
 
 @dataclass(frozen=True)
@@ -103,6 +97,23 @@ class Notebook:
         return f"build/values/{self.name}.json"
 
 
+def module_file(module: str) -> str:
+    """The source file of a module named relative to ``translocal`` (``frame``, ``base.paths``)."""
+    return f"src/translocal/{module.replace('.', '/')}.py"
+
+
+def source_files(modules: list[str]) -> list[str]:
+    """The source files a notebook importing ``modules`` depends on: each module's file and the
+    ``__init__.py`` of every package on its way (importing ``translocal.base.paths`` runs
+    ``translocal/__init__.py`` and ``translocal/base/__init__.py``), sorted, each once."""
+    files = {"src/translocal/__init__.py"}
+    for module in modules:
+        parts = module.split(".")
+        files |= {module_file(".".join([*parts[:i], "__init__"])) for i in range(1, len(parts))}
+        files.add(module_file(module))
+    return sorted(files)
+
+
 def load(path: Path = PIPELINE, mode: str | None = None) -> list[Notebook]:
     """The notebooks in run order, resolved for ``mode`` (default: the current data mode);
     names must be unique and sources must exist."""
@@ -117,7 +128,7 @@ def load(path: Path = PIPELINE, mode: str | None = None) -> list[Notebook]:
     for nb in notebooks:
         if not (path.parent / f"{nb.name}.ipynb").is_file():
             raise ValueError(f"{path}: {nb.source} does not exist")
-        unknown = [m for m in nb.modules if not (ROOT / "src" / "translocal" / f"{m}.py").is_file()]
+        unknown = [m for m in nb.modules if not (ROOT / module_file(m)).is_file()]
         if unknown:
             raise ValueError(f"{path}: {nb.name} declares modules that src/translocal does not have: {unknown}")
         for out in nb.outputs:
@@ -156,7 +167,7 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
     """
     private = private or []
     lines = [
-        "# Generated from notebooks/pipeline.toml and data/manifest.toml by translocal.pipeline; do not edit.",
+        "# Generated from notebooks/pipeline.toml and data/manifest.toml by translocal.build.pipeline; do not edit.",
         f"DATA_MODE := {'real' if private else 'synthetic'}",
         f"RAW_FILES := {' '.join(raw)}",
         f"VALIDATED_PRIVATE := {' '.join(VALIDATED) if private else ''}",
@@ -176,11 +187,11 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
         ]
     for nb in notebooks:
         targets = " ".join([nb.executed, nb.values_file, *nb.outputs])
-        modules = [f"src/translocal/{m}.py" for m in ["__init__", *nb.modules]]
+        modules = source_files(nb.modules)
         prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, *modules, "requirements.lock"])
         lines += [
             f"{targets} &: {prereqs} | $(ENV) build/data.verified build/register.validated",
-            f"\t$(PY) -m translocal.run {nb.name}",
+            f"\t$(PY) -m translocal.build.run {nb.name}",
             "",
         ]
     return "\n".join(lines)

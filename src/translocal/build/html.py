@@ -1,14 +1,14 @@
 """The executed notebooks as HTML, a browsable supplement: every step's code and output,
 readable without running anything (``build/html/NAME.html``, one per notebook).
 
-``python -m translocal.html NAME``; ``make`` runs it for every notebook.
+``python -m translocal.build.html NAME``; ``make`` runs it for every notebook.
 """
 
 from __future__ import annotations
 
 import sys
 
-from . import outputs, paths
+from ..base import outputs, paths
 from .run import skip_unused_schema_formats
 
 skip_unused_schema_formats()
@@ -30,7 +30,7 @@ def export(name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
-        print("usage: python -m translocal.html NOTEBOOK_NAME", file=sys.stderr)
+        print("usage: python -m translocal.build.html NOTEBOOK_NAME", file=sys.stderr)
         return 2
     print(f"html: {export(args[0])}")
     return 0

@@ -12,7 +12,7 @@ It watches the manuscript's sources, the notebooks and the package's code:
 The Word file and the HTML pages are left to the next ``make``. Each rebuild prints one line
 (what changed, what was rebuilt, how long it took); Ctrl-C prints a summary and exits 0.
 
-Usage: ``python -m translocal.watch [--timeout SECONDS]``.
+Usage: ``python -m translocal.build.watch [--timeout SECONDS]``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from ..base import paths
 
 #: What a saved file asks for: "paper" (recompile only) or "code" (make, then recompile).
 PAPER, CODE = "paper", "code"
@@ -143,7 +143,7 @@ def watched(root: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     import watchfiles
 
-    parser = argparse.ArgumentParser(prog="python -m translocal.watch", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m translocal.build.watch", description=__doc__.split("\n")[0])
     parser.add_argument("--timeout", type=float, help="stop after this many seconds (for tests)")
     args = parser.parse_args(argv)
     root = paths.ROOT

@@ -1,9 +1,9 @@
 """Execute one pipeline notebook with papermill into build/notebooks/.
 
-Usage: ``python -m translocal.run NAME``. The source notebook is never modified. The executed
+Usage: ``python -m translocal.build.run NAME``. The source notebook is never modified. The executed
 copy is written atomically; on failure it is kept as ``NAME.failed.ipynb`` beside it, and the
 error names the cell. Afterwards the notebook must have written exactly its declared outputs
-(checked through the write log of ``translocal.outputs``); they are then touched so make
+(checked through the write log of ``translocal.base.outputs``); they are then touched so make
 sees the step as up to date. Wall time goes to ``build/runtime/NAME.json``.
 """
 
@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import outputs, paths, pipeline
+from ..base import outputs, paths
+from . import pipeline
 
 
 def skip_unused_schema_formats() -> None:
@@ -165,7 +166,7 @@ def check_writes(nb: pipeline.Notebook, written: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
-        print("usage: python -m translocal.run NOTEBOOK_NAME", file=sys.stderr)
+        print("usage: python -m translocal.build.run NOTEBOOK_NAME", file=sys.stderr)
         return 2
     try:
         run(args[0])

@@ -5,7 +5,7 @@ Files come from their pinned URLs through pooch, or, when ``TRANSLOCAL_DATA_MIRR
 way pooch writes to a temporary file, checks the hash, and only then moves it into place, so
 ``data/raw/`` never holds a partial or wrong file.
 
-Usage: ``python -m translocal.acquire [--mirror DIR] [FILE ...]``
+Usage: ``python -m translocal.build.acquire [--mirror DIR] [FILE ...]``
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pooch
 
-from . import manifest as mf
-from . import paths
+from ..base import manifest as mf
+from ..base import paths
 
 MIRROR_ENV = "TRANSLOCAL_DATA_MIRROR"
 
@@ -139,7 +139,7 @@ def fetch_all(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m translocal.acquire", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m translocal.build.acquire", description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="*", help="manifest paths to fetch (default: all)")
     parser.add_argument("--mirror", type=Path, help=f"offline copy of the public files (default: ${MIRROR_ENV})")
     parser.add_argument("--raw-dir", type=Path, default=paths.RAW, help="where the files go (default: data/raw)")

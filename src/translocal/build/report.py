@@ -1,8 +1,8 @@
 """The runtime statement, measured by the build: wall time and peak memory of each notebook,
 their total, and the machine they ran on (cores, memory, OS, Python).
 
-``python -m translocal.report`` writes ``build/runtime.md`` (git-ignored) from the timings
-that ``translocal.run`` records in ``build/runtime/``; ``make release`` copies it into the
+``python -m translocal.build.report`` writes ``build/runtime.md`` (git-ignored) from the timings
+that ``translocal.build.run`` records in ``build/runtime/``; ``make release`` copies it into the
 README's runtime section, so an ordinary build never touches tracked files.
 """
 
@@ -14,7 +14,8 @@ import platform
 import sys
 from pathlib import Path
 
-from . import outputs, paths, pipeline
+from ..base import outputs, paths
+from . import pipeline
 
 RUNTIME_MD = paths.BUILD / "runtime.md"
 

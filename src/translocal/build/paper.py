@@ -5,7 +5,7 @@ every machine instead of being silently replaced; IPAexGothic (from matplotlib-f
 given explicitly, the same file the figures use. ``#set document(date: none)`` in the
 manuscript plus a fixed timestamp make the PDF byte-reproducible.
 
-Usage: ``python -m translocal.paper``.
+Usage: ``python -m translocal.build.paper``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 
 import typst
 
-from . import metadata, outputs, paths, pipeline
-from .figures import japanese_font_file
-from .manifest import sources_of
+from ..base import outputs, paths
+from ..base.manifest import sources_of
+from ..figures import japanese_font_file
+from . import metadata, pipeline
 
 #: Fixed creation time (1 Jan 2020) so the same sources give the same PDF bytes.
 TIMESTAMP = 1577836800

@@ -17,10 +17,10 @@ keeps a zip's folders) and a verifier unpacks and runs, without git and without 
 Never ``data/private/`` (only its tracked README), ``data/interim/``, ``.venv/`` or anything
 else the build makes. The
 package is refused in real mode (it would carry results of the confidential data) and while
-release settings are missing (``translocal.metadata.release_missing``), unless it is a draft
+release settings are missing (``translocal.build.metadata.release_missing``), unless it is a draft
 (``make package DRAFT=1``: the archive's name says "draft", as the PDF of such a build does).
 
-Usage: ``python -m translocal.package [--draft] [--check] [--output FILE]``.
+Usage: ``python -m translocal.build.package [--draft] [--check] [--output FILE]``.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import manifest as mf
-from . import metadata, paths, pipeline
+from ..base import manifest as mf
+from ..base import paths
+from . import metadata, pipeline
 
 MANIFEST_NAME = "MANIFEST.sha256"
 LOGS = "logs"
@@ -322,8 +323,8 @@ def verify(root: Path) -> list[str]:
 
 def ignored(name: str, patterns: list[str]) -> bool:
     """Whether a path (relative, with ``/``) is ignored by .gitignore-style ``patterns``: the
-    subset the project's .gitignore uses (``dir/``, ``*.ext``, ``dir/*``, paths, ``!negation``),
-    so a tree without git can tell build products from stray files."""
+    subset the project's .gitignore uses (``dir/``, ``/dir/``, ``*.ext``, ``dir/*``, paths,
+    ``!negation``), so a tree without git can tell build products from stray files."""
     result = False
     parts = name.split("/")
     for raw in patterns:
@@ -333,8 +334,10 @@ def ignored(name: str, patterns: list[str]) -> bool:
         negate = pattern.startswith("!")
         pattern = pattern.removeprefix("!")
         directory = pattern.endswith("/")
-        pattern = pattern.strip("/")
-        if "/" in pattern:  # anchored at the root: the path itself or a folder above it
+        pattern = pattern.rstrip("/")
+        anchored = "/" in pattern  # a slash before the end (``/build/``, ``data/raw/``), as git reads it
+        pattern = pattern.lstrip("/")
+        if anchored:  # at the root: the path itself or a folder above it
             candidates = ["/".join(parts[: i + 1]) for i in range(len(parts) - (1 if directory else 0))]
         else:  # any component (a folder pattern: any folder component)
             candidates = parts[:-1] if directory else parts
@@ -364,7 +367,7 @@ def stray_files(root: Path = paths.ROOT) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m translocal.package", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m translocal.build.package", description=__doc__.split("\n")[0])
     parser.add_argument("--draft", action="store_true", help="a draft: release settings may be missing")
     parser.add_argument("--check", action="store_true", help="only say whether a package may be made now")
     parser.add_argument("--output", type=Path, help="the zip to write (default: build/package/<name>.zip)")

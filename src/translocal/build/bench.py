@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import outputs, package, paths, pipeline
+from ..base import outputs, paths
+from . import package, pipeline
 
 BENCH_MD = paths.BUILD / "bench.md"
 
@@ -147,7 +148,7 @@ def measure(clone: Path) -> dict:
     noop = min(_timed([*make, "all"], clone, env) for _ in range(3))
     figure_edits = edit_to_pdf(clone, env, make)
     edit = max(figure_edits.values())
-    paper = min(_timed([sys.executable, "-m", "translocal.paper"], clone, env) for _ in range(3))
+    paper = min(_timed([sys.executable, "-m", "translocal.build.paper"], clone, env) for _ in range(3))
     venv = Path(tempfile.mkdtemp(prefix="bench-venv-"))
     try:
         _timed([sys.executable, "-m", "venv", str(venv)], clone, env)
@@ -187,7 +188,7 @@ def report(m: dict) -> str:
         return "met" if ok else "**missed**"
 
     papermill = sum(r["papermill"] for r in m["rows"])
-    # The build's timing of a notebook starts after translocal.run has imported papermill; the
+    # The build's timing of a notebook starts after translocal.build.run has imported papermill; the
     # rest of each process (interpreter, imports) is the pipeline's time not spent in notebooks.
     per_process = (m["pipeline"] - papermill) / len(m["rows"])
     lines = ["| notebook | in the build s | plain script s | overhead s | peak MB |", "|---|---:|---:|---:|---:|"]
@@ -215,7 +216,7 @@ def report(m: dict) -> str:
         "",
         (
             f"Each build step is papermill's execution ({papermill:.1f} s in all) plus {per_process:.1f} s of "
-            "process start and imports (see translocal.run for what made them cheap); the plain "
+            "process start and imports (see translocal.build.run for what made them cheap); the plain "
             "scripts are the executed notebooks exported by nbconvert and run with `python`."
         ),
         "",

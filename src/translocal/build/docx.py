@@ -8,7 +8,7 @@ from the notebooks' CSV files, cross-references numbered as in the PDF (from
 citeproc from ``paper/references.bib``. The PDF stays the paper of record; the Word file is
 for comments and tracked changes.
 
-``python -m translocal.docx`` (``make`` runs it).
+``python -m translocal.build.docx`` (``make`` runs it).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import os
 import re
 import sys
 
-from . import exhibits, outputs, paths
+from ..base import outputs, paths
+from . import exhibits
 
 DOCX = paths.PAPER / "manuscript.docx"
 

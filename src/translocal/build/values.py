@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import outputs, paths
+from ..base import outputs, paths
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 

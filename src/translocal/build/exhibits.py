@@ -3,12 +3,12 @@ cell that made it and the input files it depends on.
 
 Read from the build itself, never typed: the manuscript (which exhibits and values it uses,
 in which order, with which captions), ``notebooks/pipeline.toml`` (which notebook declares
-each file, and what each notebook reads), the write logs of ``translocal.run`` (which cell
+each file, and what each notebook reads), the write logs of ``translocal.build.run`` (which cell
 wrote each file) and ``paper/values.json`` (which cell recorded each value). It also refuses a
 manuscript that uses a figure or table no notebook declares (naming it), so nothing left over
 from an earlier run can pass as a result.
 
-``python -m translocal.exhibits`` writes ``paper/exhibits.json`` (for the manuscript's
+``python -m translocal.build.exhibits`` writes ``paper/exhibits.json`` (for the manuscript's
 appendix) and ``build/exhibits.md`` (the README's list of exhibits, copied there by
 ``make release``).
 """
@@ -22,7 +22,8 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import outputs, paths, pipeline
+from ..base import outputs, paths
+from . import pipeline
 
 EXHIBITS_JSON = paths.PAPER / "exhibits.json"
 EXHIBITS_MD = paths.BUILD / "exhibits.md"

@@ -1,4 +1,8 @@
-"""Where everything lives. Notebooks and modules ask here instead of joining strings."""
+"""Where everything lives. Notebooks and modules ask here instead of joining strings.
+
+Standard library only: ``translocal.build.pipeline`` imports it with the system Python before
+the project's environment exists.
+"""
 
 from __future__ import annotations
 
@@ -58,3 +62,17 @@ MODELS = PROCESSED / "models"
 def raw(relative: str) -> Path:
     """Path of a public input file under data/raw/, as named in the manifest."""
     return RAW / relative
+
+
+def private_files(folder: Path = PRIVATE) -> list[str]:
+    """The author's files in data/private/ (everything but the README and hidden files)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"data/private/{p.name}" for p in folder.iterdir() if p.name != "README.md" and not p.name.startswith(".")
+    )
+
+
+def data_mode(folder: Path = PRIVATE) -> str:
+    """``real`` when the author's files are in data/private/, else ``synthetic``."""
+    return "real" if private_files(folder) else "synthetic"
