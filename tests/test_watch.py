@@ -69,7 +69,7 @@ def _built_copy(tmp_path: Path) -> Path:
 def _bare_compile_seconds(tree: Path) -> float:
     """A bare typst compile of the manuscript: a fresh process, compile only (no imports)."""
     code = (
-        "import time, sys; from pathlib import Path; from translocal import paper; "
+        "import time, sys; from pathlib import Path; from translocal.build import paper; "
         "t = time.perf_counter(); paper.compile_pdf(target=Path(sys.argv[1])); print(time.perf_counter() - t)"
     )
     out = subprocess.run(
