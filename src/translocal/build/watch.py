@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -146,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m translocal.build.watch", description=__doc__.split("\n")[0])
     parser.add_argument("--timeout", type=float, help="stop after this many seconds (for tests)")
     args = parser.parse_args(argv)
+    # Ctrl-C (and a supervisor's SIGTERM) stop cleanly, even when this process was started with
+    # SIGINT ignored, as a background job of a non-interactive shell is.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     root = paths.ROOT
     watcher = Watcher(root)
     watcher.pdf()  # the compiler's first, full compile: later ones are incremental
