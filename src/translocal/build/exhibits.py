@@ -118,39 +118,30 @@ def cells_written(name: str) -> dict[str, int | None]:
     return cells
 
 
+def upstream(name: str, notebooks: list[pipeline.Notebook]) -> list[pipeline.Notebook]:
+    """Notebook ``name`` and every notebook it reads from, directly or through others."""
+    producer = {out: nb for nb in notebooks for out in nb.outputs}
+    by_name = {nb.name: nb for nb in notebooks}
+    seen, todo = {}, [by_name[name]]
+    while todo:
+        nb = todo.pop()
+        if nb.name not in seen:
+            seen[nb.name] = nb
+            todo += [producer[path] for path in nb.inputs if path in producer]
+    return list(seen.values())
+
+
 def primary_inputs(name: str, notebooks: list[pipeline.Notebook]) -> list[str]:
     """The files notebook ``name`` depends on that no notebook makes (public data, tracked
     tables, the private or synthetic layers), through the notebooks it reads from."""
-    producer = {out: nb for nb in notebooks for out in nb.outputs}
-    by_name = {nb.name: nb for nb in notebooks}
-    seen, found, todo = set(), set(), [by_name[name]]
-    while todo:
-        nb = todo.pop()
-        if nb.name in seen:
-            continue
-        seen.add(nb.name)
-        for path in nb.inputs:
-            if path in producer:
-                todo.append(producer[path])
-            else:
-                found.add(path)
-    return sorted(found)
+    made = {out for nb in notebooks for out in nb.outputs}
+    return sorted({path for nb in upstream(name, notebooks) for path in nb.inputs if path not in made})
 
 
 def upstream_files(name: str, notebooks: list[pipeline.Notebook]) -> set[str]:
     """Every file notebook ``name`` and the notebooks it reads from (transitively) read or
     write, as declared in ``notebooks/pipeline.toml`` for the current mode."""
-    producer = {out: nb for nb in notebooks for out in nb.outputs}
-    by_name = {nb.name: nb for nb in notebooks}
-    seen, files, todo = set(), set(), [by_name[name]]
-    while todo:
-        nb = todo.pop()
-        if nb.name in seen:
-            continue
-        seen.add(nb.name)
-        files.update(nb.inputs, nb.outputs)
-        todo += [producer[path] for path in nb.inputs if path in producer]
-    return files
+    return {path for nb in upstream(name, notebooks) for path in (*nb.inputs, *nb.outputs)}
 
 
 def data_class(files: set[str]) -> str:
