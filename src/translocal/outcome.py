@@ -60,6 +60,32 @@ COVARIATES_2021_22 = (
 )
 KIND_REFERENCE = "city"
 
+#: Capacity covariates: the terms the paper's argument is about (measured before the survey).
+CAPACITY = COVARIATES[:5]
+#: The same in the robustness specification of 2021–22.
+CAPACITY_2021_22 = COVARIATES_2021_22[:5]
+
+#: How the tables and figures name each term.
+LABELS = {
+    "fiscal_strength": "Fiscal strength index (FY2018)",
+    "log_population_2019": "Population 2019 (log)",
+    "pop_change_2018_19": "Population change 2018–19 (%)",
+    "foreign_per_100_2019": "Foreign residents per 100, 2019",
+    "prefecture_titp_per_1000_2018": "Prefecture's TITP trainees per 1,000, end-2018",
+    "log_population": "Population 2022 (log)",
+    "pop_change_2021_22": "Population change 2021–22 (%)",
+    "foreign_per_100": "Foreign residents per 100, 2022",
+    "log_titp_per_1000_2021": "TITP trainees per 1,000, end-2021 (log 1 + x)",
+    "kind_designated_city": "Designated city",
+    "kind_special_ward": "Special ward (Tokyo)",
+    "kind_town": "Town",
+    "kind_village": "Village",
+    "prefecture_exposure": "Prefecture signed a labour agreement by 2019",
+    "const": "Constant",
+    "cut_0/1": "Cut point 0 | 1",
+    "cut_1/2": "Cut point 1 | 2",
+}
+
 
 def in_window(dates: pd.Series) -> pd.Series:
     """True for dates inside the outcome window (2020-01-01 to 2023-12-31)."""

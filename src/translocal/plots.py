@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullFormatter
 
-from .analysis import CAPACITY, LABELS
-from .outcome import COVARIATES
+from .outcome import CAPACITY, COVARIATES, LABELS
 
 #: How the figures name the eight policy items of the survey (``private.POLICY_ITEMS``).
 POLICY_LABELS = {

@@ -6,6 +6,8 @@ readable without running anything (``build/html/NAME.html``, one per notebook).
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 
 from ..base import outputs, paths
@@ -21,7 +23,18 @@ def export(name: str) -> str:
 
     notebook = nbformat.read(paths.EXECUTED / f"{name}.ipynb", as_version=4)
     exporter = HTMLExporter(template_name="lab", embed_images=True)
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": name}})
+    # A chapter's markdown shows the figures its figure notebooks draw (![…](../paper/figures/…),
+    # relative to the notebook, as JupyterLab reads it); nbconvert embeds only images under its
+    # base folder, so the links are made relative to the project root, the base.
+    folder = (paths.NOTEBOOKS / name).parent
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(
+                r"(!\[[^\]]*\]\()([^)\s]+)\)",
+                lambda m: f"{m.group(1)}{os.path.relpath((folder / m.group(2)).resolve(), paths.ROOT.resolve())})",
+                cell.source,
+            )
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": name, "path": str(paths.ROOT)}})
     target = paths.BUILD / "html" / f"{name}.html"
     outputs.write_text(target, body)
     return str(target.relative_to(paths.ROOT))

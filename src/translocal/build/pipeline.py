@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sys
 import tomllib
@@ -96,6 +97,17 @@ class Notebook:
     def values_file(self) -> str:
         return f"build/values/{self.name}.json"
 
+    @property
+    def prerequisites(self) -> list[str]:
+        """What a run depends on: the source, its parameters, the declared inputs, the source
+        files of its modules and the lock file (the prerequisites of its make rule)."""
+        return [self.source, self.params_file, *self.inputs, *source_files(self.modules), "requirements.lock"]
+
+    @property
+    def targets(self) -> list[str]:
+        """What a run makes: the executed copy, the values and the declared outputs."""
+        return [self.executed, self.values_file, *self.outputs]
+
 
 def module_file(module: str) -> str:
     """The source file of a module named relative to ``translocal`` (``frame``, ``base.paths``)."""
@@ -150,6 +162,23 @@ def raw_files(manifest: Path = MANIFEST) -> list[str]:
         return [f"data/raw/{f['path']}" for f in tomllib.load(fh)["file"]]
 
 
+def markdown_images(notebook: Path) -> list[str]:
+    """The project files (relative to the root) that the markdown cells of ``notebook`` show as
+    images, ``![…](../paper/figures/x.png)``; a missing notebook shows none."""
+    if not notebook.is_file():
+        return []
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for link in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", text):
+                path = (notebook.parent / link).resolve()
+                if path.is_relative_to(ROOT.resolve()):
+                    found.append(path.relative_to(ROOT.resolve()).as_posix())
+    return sorted(set(found))
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
@@ -186,11 +215,11 @@ def makefile(notebooks: list[Notebook], raw: list[str], private: list[str] | Non
             "",
         ]
     for nb in notebooks:
-        targets = " ".join([nb.executed, nb.values_file, *nb.outputs])
-        modules = source_files(nb.modules)
-        prereqs = " ".join([nb.source, nb.params_file, *nb.inputs, *modules, "requirements.lock"])
+        shown = markdown_images(ROOT / nb.source)
+        if shown:  # the HTML page embeds them: a redrawn figure renews the page
+            lines += [f"build/html/{nb.name}.html: {' '.join(shown)}", ""]
         lines += [
-            f"{targets} &: {prereqs} | $(ENV) build/data.verified build/register.validated",
+            f"{' '.join(nb.targets)} &: {' '.join(nb.prerequisites)} | $(ENV) build/data.verified build/register.validated",
             f"\t$(PY) -m translocal.build.run {nb.name}",
             "",
         ]

@@ -5,10 +5,17 @@ copy is written atomically; on failure it is kept as ``NAME.failed.ipynb`` besid
 error names the cell. Afterwards the notebook must have written exactly its declared outputs
 (checked through the write log of ``translocal.base.outputs``); they are then touched so make
 sees the step as up to date. Wall time goes to ``build/runtime/NAME.json``.
+
+A notebook whose prerequisites (source, parameters, inputs, modules, lock file) have the same
+bytes as at its last successful run, and whose targets still hold what that run wrote, is not
+executed again: make reruns it when an upstream notebook reran, but if that notebook wrote the
+same bytes (a comment edited, a figure restyled) the run only touches the targets (the sha256
+of both sides is kept in ``build/logs/NAME.fingerprint.json``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -70,15 +77,46 @@ def ipc_kernel_manager():
     return IPCKernelManager
 
 
+def _digests(files: list[str]) -> dict[str, str | None]:
+    """The sha256 of each file (relative to the project root), None for a missing one."""
+    out = {}
+    for name in files:
+        path = paths.ROOT / name
+        out[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return out
+
+
+def fingerprint_file(nb: pipeline.Notebook) -> Path:
+    return paths.BUILD / "logs" / f"{nb.name}.fingerprint.json"
+
+
+def unchanged(nb: pipeline.Notebook, inputs: dict[str, str | None]) -> bool:
+    """True when the last successful run of ``nb`` had prerequisites with exactly these bytes
+    and its targets still hold exactly the bytes it wrote: running it again would rewrite the
+    same files. This is what make cannot see: an upstream notebook that reran (its targets are
+    touched) but wrote the same bytes must not rerun every notebook downstream."""
+    record = fingerprint_file(nb)
+    if None in inputs.values() or not record.is_file():
+        return False
+    last = json.loads(record.read_text(encoding="utf-8"))
+    return last.get("inputs") == inputs and last.get("targets") == _digests(nb.targets)
+
+
 def run(name: str) -> Path:
+    nb = pipeline.by_name(name)
+    target = paths.ROOT / nb.executed
+    inputs = _digests(nb.prerequisites)  # as at the start: a change during the run reruns next time
+    if unchanged(nb, inputs):
+        for out in nb.targets:
+            os.utime(paths.ROOT / out)
+        print(f"{nb.source}: its prerequisites have the bytes of its last run; not executed again")
+        return target
     import papermill as pm
 
-    nb = pipeline.by_name(name)
     params = json.loads((paths.ROOT / nb.params_file).read_text(encoding="utf-8"))
-    target = paths.ROOT / nb.executed
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp.ipynb")
-    failed = target.with_name(f"{name}.failed.ipynb")
+    failed = target.with_name(f"{target.stem}.failed.ipynb")
     log = paths.BUILD / "logs" / f"{name}.writes"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("", encoding="utf-8")
@@ -122,6 +160,10 @@ def run(name: str) -> Path:
     failed.unlink(missing_ok=True)
     for out in [nb.values_file, *nb.outputs]:
         os.utime(paths.ROOT / out)
+    record = {"inputs": inputs, "targets": _digests(nb.targets)}
+    tmp = fingerprint_file(nb).with_suffix(".tmp")  # not through outputs: no entry in the write log
+    tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, fingerprint_file(nb))
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     runtime = {"notebook": name, "seconds": round(seconds, 2), "peak_rss_mib_kernel": round(peak_kib / 1024, 1)}
     runtime_file = paths.BUILD / "runtime" / f"{name}.json"
