@@ -176,3 +176,44 @@ def test_the_data_class_follows_the_declared_inputs_in_either_mode():
     got = {nb.name: exhibits.data_class(exhibits.upstream_files(nb.name, notebooks)) for nb in notebooks}
     assert got == {"01_a": "public", "02_b": "confidential", "03_c": "confidential", "04_d": "public"}
     assert exhibits.class_label("confidential", "real") == "confidential"
+
+
+def test_synthetic_only_blocks_resolve_inline_on_their_own_lines_and_nested():
+    from translocal.build import docx
+
+    source = (
+        'A sentence. #if values.at("data_mode").value == "synthetic" [Synthetic \\[sic\\] note.] Next.\n'
+        '#if values.at("data_mode").value == "synthetic" [\n  Block with #figure(image("x.pdf"), caption: [A '
+        "[nested] caption]) <fig-x>\n]\nAfter.\n"
+    )
+    synthetic = docx.only_in_mode(source, synthetic=True)
+    assert "#if" not in synthetic and "Synthetic \\[sic\\] note. Next." in synthetic
+    assert "caption: [A [nested] caption]) <fig-x>\n\nAfter." in synthetic
+    assert docx.only_in_mode(source, synthetic=False) == "A sentence.  Next.\n\nAfter.\n"
+    with pytest.raises(docx.DocxError, match="never closed"):
+        docx.only_in_mode('#if values.at("data_mode").value == "synthetic" [open', synthetic=False)
+
+
+@pytest.mark.parametrize("mode", ["synthetic", "real"])
+def test_the_word_version_keeps_every_section_and_figure_in_either_mode(mode):
+    """The manuscript's synthetic-only passages (one inline in the abstract) once swallowed
+    everything up to the recovery figure in real mode: each section and figure must survive."""
+    from translocal.build import docx
+
+    values = json.loads(paths.VALUES.read_text(encoding="utf-8"))
+    values["data_mode"] = {**values["data_mode"], "value": mode}
+    exhibit_map = json.loads(exhibits.EXHIBITS_JSON.read_text(encoding="utf-8"))
+    source = paths.MANUSCRIPT.read_text(encoding="utf-8")
+    markdown = docx.to_markdown(
+        source,
+        values | {k: {"text": "x", "value": 0} for k in exhibits.VALUE.findall(source) if k not in values},
+        exhibit_map,
+        [],
+        "T",
+    )
+    assert "#if" not in markdown and "]\n" not in markdown.replace("[@", "")
+    sections = re.findall(r"(?m)^= (.+)$", source)
+    assert sections and all(f"# {s}" in markdown for s in sections), "a section is missing"
+    figures = set(re.findall(r'image\("figures/([a-z0-9_]+)\.pdf"', source))
+    shown = set(re.findall(r"\]\(figures/([a-z0-9_]+)\.png\)", markdown))
+    assert shown == (figures if mode == "synthetic" else figures - {"recovery"})

@@ -44,6 +44,18 @@ def test_real_mode_reaches_the_pdf(real_build):
     assert _values(real_build)["data_mode"]["value"] == "real"
 
 
+def test_real_mode_word_file_keeps_every_section(real_build):
+    import re
+
+    import pypandoc
+
+    text = pypandoc.convert_file(str(real_build / "paper" / "manuscript.docx"), "plain")
+    sections = re.findall(r"(?m)^= (.+)$", paths.MANUSCRIPT.read_text(encoding="utf-8"))
+    missing = [s for s in sections if s not in text]
+    assert not missing, f"sections missing from the real-mode Word file: {missing}"
+    assert "#if" not in text and BANNER not in text
+
+
 def test_real_mode_values_equal_the_synthetic_builds(real_build):
     ours, theirs = _values(paths.ROOT), _values(real_build)
     assert ours["data_mode"]["value"] == "synthetic"

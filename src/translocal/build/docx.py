@@ -52,6 +52,38 @@ def _setting(release: dict, table: str, key: str) -> str:
     return value or f"(not yet set: `{key}` in `[tool.translocal.{table}]` of `pyproject.toml`)"
 
 
+SYNTHETIC_ONLY = '#if values.at("data_mode").value == "synthetic" ['
+
+
+def closing_bracket(text: str, start: int) -> int:
+    """The index of the ``]`` that closes the content block opened by the ``[`` at ``start``
+    (typst's nesting; ``\\[`` and ``\\]`` are literal brackets)."""
+    depth, i = 0, start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "[":
+            depth += 1
+        elif text[i] == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise DocxError(f"paper/manuscript.typ: the block opened at character {start} is never closed")
+
+
+def only_in_mode(body: str, synthetic: bool) -> str:
+    """Resolve every ``#if values.at("data_mode").value == "synthetic" [...]``: its content in
+    synthetic mode, nothing in real mode. The block may stand inline, mid-sentence, or on lines
+    of its own, and may hold nested blocks (a figure and its caption)."""
+    while (start := body.find(SYNTHETIC_ONLY)) >= 0:
+        opening = start + len(SYNTHETIC_ONLY) - 1
+        end = closing_bracket(body, opening)
+        body = body[:start] + (body[opening + 1 : end] if synthetic else "") + body[end + 1 :]
+    return body
+
+
 def to_markdown(
     source: str,
     values: dict,
@@ -70,12 +102,7 @@ def to_markdown(
     # The abstract block, then the sections.
     body = re.sub(r"#block\(inset[^\[]*\[\s*#set text\([^)]*\)\s*#set par\([^)]*\)\s*", "", body, count=1)
     body = body.replace("\n]\n#v(0.8em)", "\n", 1)
-    body = re.sub(
-        r'#if values\.at\("data_mode"\)\.value == "synthetic" \[(.*?)\n\]\n',
-        lambda m: m.group(1) + "\n" if synthetic else "",
-        body,
-        flags=re.DOTALL,
-    )
+    body = only_in_mode(body, synthetic)
 
     def figure(m: re.Match) -> str:
         label = m["label"]
@@ -105,7 +132,7 @@ def to_markdown(
     body = body.replace("\\;", ";").replace("\\*", "\x00")  # escaped stars stay stars
     body = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"**\1**", body)
     body = body.replace("\x00", "\\*")
-    leftover = re.findall(r"#[a-z][a-z-]*\(", body)
+    leftover = re.findall(r"#[a-z][a-z-]*\(|#if\b|#for\b", body)
     if leftover:
         raise DocxError(f"paper/manuscript.typ: typst the Word export cannot translate: {sorted(set(leftover))}")
     banner = (
