@@ -35,9 +35,23 @@ def built():
         pytest.skip("the build is not up to date (run `make` first)")
 
 
+PLOTS_USERS = [
+    "05_descriptives",
+    "figures/register_timeline",
+    "figures/register_flows",
+    "figures/diffusion_survival",
+    "figures/agreements_over_time",
+    "figures/policies_by_kind",
+    "figures/coefficients",
+    "figures/predicted_probabilities",
+    "figures/surrogate_pvalues",
+    "figures/recovery",
+]
+
+
 def test_a_module_change_reruns_only_the_notebooks_that_import_it_and_their_dependants():
-    # plots.py is imported by 02, 05 and 08 only; no other notebook reads their outputs
-    assert _would_run("src/translocal/plots.py") == ["02_public_record", "05_descriptives", "08_model_figures"]
+    # plots.py is imported by notebook 05 and by the figure notebooks that draw charts (not maps)
+    assert _would_run("src/translocal/plots.py") == PLOTS_USERS
 
 
 MODULE_FILES = sorted(p.relative_to(paths.ROOT).as_posix() for p in (paths.ROOT / "src" / "translocal").rglob("*.py"))
@@ -54,7 +68,7 @@ def test_the_three_layers_rerun_what_they_should():
     # the science if not directly); the machinery's value recorder, which every notebook
     # imports; machinery no notebook imports reruns none
     everything = [nb.name for nb in pipeline.load()]
-    assert _would_run("src/translocal/plots.py") == ["02_public_record", "05_descriptives", "08_model_figures"]
+    assert _would_run("src/translocal/plots.py") == PLOTS_USERS
     assert _would_run("src/translocal/base/outputs.py") == everything
     assert _would_run("src/translocal/build/values.py") == everything
     for machinery in (
@@ -112,6 +126,28 @@ def test_a_module_that_does_not_exist_cannot_be_declared(tmp_path):
     bad = tmp_path / "pipeline.toml"
     bad.write_text(broken, encoding="utf-8")
     for nb in pipeline.load(paths.PIPELINE):
+        (tmp_path / f"{nb.name}.ipynb").parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f"{nb.name}.ipynb").write_text("{}", encoding="utf-8")
     with pytest.raises(ValueError, match="nonesuch"):
         pipeline.load(bad)
+
+
+def test_an_import_after_the_values_are_saved_must_be_declared_too(tmp_path):
+    import nbformat
+
+    from translocal.build.run import check_imports, imported_modules
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("from translocal import frame, plots\nfrom translocal.base import paths"),
+        nbformat.v4.new_code_cell("from translocal.outcome import KIND_ORDER\nfrom translocal import (\n    words,\n)"),
+        nbformat.v4.new_markdown_cell("from translocal import spatial"),
+    ]
+    source = tmp_path / "n.ipynb"
+    nbformat.write(notebook, source)
+    assert imported_modules(source) == {"frame", "plots", "base.paths", "outcome", "words"}
+    nb = pipeline.Notebook(
+        name="n", title="n", inputs=[], outputs=[], modules=["frame", "plots", "base.paths", "outcome"]
+    )
+    (problem,) = check_imports(nb, source)
+    assert problem.endswith("does not declare: words")

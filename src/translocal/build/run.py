@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -153,6 +154,7 @@ def run(name: str) -> Path:
     ]
     problems = check_writes(nb, writes)
     problems += check_modules(nb, [line for line in lines if line.startswith(outputs.MODULES_PREFIX)])
+    problems += check_imports(nb, paths.ROOT / nb.source)
     if problems:
         tmp.unlink(missing_ok=True)
         raise NotebookFailed(f"{nb.source} ran, but " + "; ".join(problems))
@@ -185,6 +187,39 @@ def check_modules(nb: pipeline.Notebook, logged: list[str]) -> list[str]:
         return [
             "it imports translocal modules that notebooks/pipeline.toml does not declare in its `modules`: "
             + ", ".join(missing)
+        ]
+    return []
+
+
+def imported_modules(source: Path) -> set[str]:
+    """The ``translocal`` modules the code cells of the notebook ``source`` import by name
+    (``from translocal import a, b``, ``from translocal.base import paths``,
+    ``import translocal.x``), named as notebooks/pipeline.toml names them."""
+    import nbformat
+
+    found: set[str] = set()
+    for cell in nbformat.read(source, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        pattern = r"from translocal(?:\.([\w.]+))? import (?:\(([^)]*)\)|([\w, ]+))"
+        for package, wrapped, names in re.findall(pattern, cell.source):
+            for name in filter(None, re.split(r"[,\s]+", wrapped or names)):
+                module = f"{package}.{name}" if package else name
+                # `from translocal.base import paths` names a module; `from translocal.outcome
+                # import KIND_ORDER` a name in one
+                found.add(module if (paths.ROOT / pipeline.module_file(module)).is_file() else package)
+        found |= set(re.findall(r"^\s*import translocal\.([\w.]+)", cell.source, flags=re.MULTILINE))
+    return found
+
+
+def check_imports(nb: pipeline.Notebook, source: Path) -> list[str]:
+    """The imports written in the notebook, wherever they stand (``check_modules`` sees what was
+    imported when the values were saved; a cell after that, such as "What we found", is seen
+    here)."""
+    missing = sorted(imported_modules(source) - set(nb.modules))
+    if missing:
+        return [
+            "its code imports translocal modules that notebooks/pipeline.toml does not declare: " + ", ".join(missing)
         ]
     return []
 
