@@ -214,6 +214,20 @@ def test_rubin_degrees_of_freedom_respect_the_complete_data_df():
     assert limited.loc[0, "df"] < 46 and limited.loc[0, "p"] > unlimited.loc[0, "p"]
 
 
+def test_pooled_fit_applies_rubin_rules_and_keeps_the_completed_fits():
+    from translocal import analysis
+
+    def fit(estimate, se):
+        one = pd.Series([estimate], index=["a"])
+        return models.Fitted("m", "ordered", one, pd.Series([se], index=["a"]), one * 0, 100, 47, -1.0, -2.0, {}, {})
+
+    completed = [fit(0.0, 1.0), fit(2.0, 1.0)]
+    pooled = analysis.pooled_fit("pooled", completed)
+    # T = W + (1 + 1/M) B = 1 + 1.5 * 2 = 4, as in test_rubin_rules_known_answers
+    assert pooled.params["a"] == 1 and pooled.bse["a"] == pytest.approx(2.0)
+    assert [id(f) for f in pooled.completed] == [id(f) for f in completed] and pooled.extra["imputations"] == 2
+
+
 def _two_step_data(n, slopes_first, slopes_second, seed):
     """Ordinal y from two separate latent steps: proportional odds when the slopes agree."""
     rng = np.random.default_rng(seed)

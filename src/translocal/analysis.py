@@ -460,7 +460,8 @@ def regression_table(
 def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:
     """Combine fits of the same model on M imputed data sets by Rubin's rules (``models.rubin``),
     with degrees of freedom adjusted to the G - 1 of the clustered fits (Barnard and Rubin
-    1999), for p-values and intervals alike; the log-likelihood is left undefined (NaN)."""
+    1999), for p-values and intervals alike; the log-likelihood is left undefined (NaN). The
+    M fits are kept in ``completed``, so that the pooling can be shown by hand."""
     terms = list(fits[0].params.index)
     combined = models.rubin(
         np.array([f.params[terms].to_numpy() for f in fits]),
@@ -481,6 +482,7 @@ def pooled_fit(name: str, fits: list[models.Fitted]) -> models.Fitted:
         dropped=fits[0].dropped,
         extra={"imputations": len(fits), "max_fmi": float(combined["fmi"].max())},
         df=combined["df"],
+        completed=tuple(fits),
     )
 
 

@@ -331,6 +331,7 @@ class Fitted:
     dropped: dict
     extra: dict
     df: pd.Series | None = None  # per-term degrees of freedom (Rubin's rules); default G - 1
+    completed: tuple = ()  # multiple imputation: the completed-data fits that Rubin's rules pooled
 
     @property
     def pseudo_r2(self) -> float:
