@@ -25,6 +25,8 @@ pytestmark = pytest.mark.skipif(not paths.PDF.exists(), reason="the build is mis
         ("paper/references.bib", "paper"),
         ("notebooks/05_descriptives.ipynb", "code"),
         ("notebooks/pipeline.toml", "code"),
+        ("notebooks/figures/map_strength.ipynb", "code"),
+        ("notebooks/figures/.ipynb_checkpoints/map_strength-checkpoint.ipynb", None),
         ("src/translocal/plots.py", "code"),
         ("pyproject.toml", "code"),
         ("paper/manuscript.pdf", None),

@@ -134,6 +134,7 @@ def measure(clone: Path) -> dict:
     rows = []
     for nb in notebooks:
         runtime = json.loads((clone / "build" / "runtime" / f"{nb.name}.json").read_text(encoding="utf-8"))
+        (clone / "build" / nb.name).parent.mkdir(parents=True, exist_ok=True)
         script = plain_script(clone / nb.executed, clone / "build" / f"{nb.name}.py")
         plain = _timed([sys.executable, str(script)], clone / "notebooks", {**env, "MPLBACKEND": "Agg"})
         rows.append(

@@ -44,7 +44,9 @@ def classify(path: Path, root: Path = paths.ROOT) -> str | None:
         return None
     if parts[0] == "paper" and len(parts) == 2 and relative.suffix in (".typ", ".bib"):
         return PAPER
-    if parts[0] == "notebooks" and len(parts) == 2 and relative.suffix in (".ipynb", ".toml"):
+    if any(part.startswith(".") for part in parts):  # .ipynb_checkpoints and the like
+        return None
+    if parts[0] == "notebooks" and relative.suffix in (".ipynb", ".toml"):  # chapters and figures/
         return CODE
     if parts[0] == "src" and relative.suffix == ".py" and "__pycache__" not in parts:
         return CODE
