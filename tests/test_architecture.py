@@ -9,6 +9,7 @@ import subprocess
 import nbformat
 
 from translocal.base import paths
+from translocal.build import pipeline
 
 #: What a notebook may import from ``translocal``: the science (its top-level modules), the base
 #: layer, and the one module of the machinery that records values.
@@ -51,7 +52,7 @@ def _allowed(name: str, science: set[str]) -> bool:
 
 def test_notebooks_import_only_the_science_the_base_and_values():
     science = _science()
-    for source in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+    for source in [paths.ROOT / nb.source for nb in pipeline.load()]:
         cells = nbformat.read(source, as_version=4).cells
         imported = set().union(*(imported_modules(c.source) for c in cells if c.cell_type == "code"))
         assert imported, source.name

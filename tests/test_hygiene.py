@@ -6,6 +6,7 @@ import subprocess
 import nbformat
 
 from translocal.base import paths
+from translocal.build import pipeline
 
 BIN = paths.ROOT / ".venv" / "bin"
 
@@ -17,7 +18,7 @@ def _nbstripout(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_committed_notebooks_carry_no_outputs():
-    sources = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    sources = [paths.ROOT / nb.source for nb in pipeline.load()]
     verify = _nbstripout("--verify", *map(str, sources))
     assert verify.returncode == 0, verify.stdout + verify.stderr
     # nbstripout keeps the outputs of a cell marked keep_output; the policy allows none

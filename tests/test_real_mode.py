@@ -87,15 +87,15 @@ def _published_texts(root):
     import nbformat
 
     texts = {}
-    for path in sorted((root / "build" / "notebooks").glob("*.ipynb")):
+    for path in sorted((root / "build" / "notebooks").rglob("*.ipynb")):
         parts = []
         for cell in nbformat.read(path, as_version=4).cells:
             for output in cell.get("outputs", []):
                 parts.append(output.get("text", ""))
                 parts += [str(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
-        texts[path.name] = "\n".join(parts)
-    for path in sorted((root / "build" / "html").glob("*.html")):
-        texts[path.name] = path.read_text(encoding="utf-8")
+        texts[str(path.relative_to(root))] = "\n".join(parts)
+    for path in sorted((root / "build" / "html").rglob("*.html")):
+        texts[str(path.relative_to(root))] = path.read_text(encoding="utf-8")
     return texts
 
 

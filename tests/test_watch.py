@@ -63,7 +63,7 @@ def _built_copy(tmp_path: Path) -> Path:
         shutil.copytree(paths.ROOT / item, tree / item)
     for item in ("paper/values.json", "paper/exhibits.json", "paper/manuscript.pdf"):
         shutil.copy2(paths.ROOT / item, tree / item)
-    for log in (tree / "build" / "logs").glob("*.writes"):  # they name files by absolute path
+    for log in (tree / "build" / "logs").rglob("*.writes"):  # they name files by absolute path
         log.write_text(log.read_text(encoding="utf-8").replace(str(paths.ROOT.resolve()), str(tree)), encoding="utf-8")
     return tree
 
