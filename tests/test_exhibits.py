@@ -86,11 +86,14 @@ def test_synthetic_only_parts_are_not_required_in_real_mode():
         exhibits.build('#val("shared")', pipeline.load(), values)
 
 
-def test_notebook_inputs_reach_the_public_files(exhibit_map):
-    inputs = {nb["notebook"]: nb["inputs"] for nb in exhibit_map["notebooks"]}
-    assert "data/raw/moj-zairyu/22-12-04.xlsx" in inputs["01_frame"]
-    assert "data/raw/admin1/indonesia-38-provinces.geojson" in inputs["06_regressions"]
-    assert not any(p.startswith("data/processed/") for files in inputs.values() for p in files)
+def test_each_notebook_lists_the_files_it_reads_with_the_notebook_that_made_them(exhibit_map):
+    inputs = {nb["notebook"]: {i["file"]: i["made_by"] for i in nb["inputs"]} for nb in exhibit_map["notebooks"]}
+    assert inputs["01_frame"]["data/raw/moj-zairyu/22-12-04.xlsx"] is None
+    assert inputs["06_regressions"]["data/processed/analysis.gpkg"] == "04_spatial_join"
+    assert inputs["figures/map_titp_per_1000"] == {"data/processed/municipalities.gpkg": "01_frame"}
+    assert all(inputs[nb.name].keys() == set(nb.inputs) for nb in pipeline.load())
+    line = exhibits.grouped([{"file": "data/processed/analysis.gpkg", "made_by": "04_spatial_join"}])
+    assert line == "`data/processed/` analysis.gpkg (04_spatial_join)"
 
 
 def test_readme_lists_the_exhibits_of_the_current_build():

@@ -131,11 +131,11 @@ def upstream(name: str, notebooks: list[pipeline.Notebook]) -> list[pipeline.Not
     return list(seen.values())
 
 
-def primary_inputs(name: str, notebooks: list[pipeline.Notebook]) -> list[str]:
-    """The files notebook ``name`` depends on that no notebook makes (public data, tracked
-    tables, the private or synthetic layers), through the notebooks it reads from."""
-    made = {out for nb in notebooks for out in nb.outputs}
-    return sorted({path for nb in upstream(name, notebooks) for path in nb.inputs if path not in made})
+def direct_inputs(nb: pipeline.Notebook, notebooks: list[pipeline.Notebook]) -> list[dict]:
+    """The files notebook ``nb`` reads, as it declares them, each with the notebook that makes
+    it (None for a file no notebook makes: public data, tracked tables, the private layers)."""
+    producer = {out: other.name for other in notebooks for out in other.outputs}
+    return [{"file": path, "made_by": producer.get(path)} for path in nb.inputs]
 
 
 def upstream_files(name: str, notebooks: list[pipeline.Notebook]) -> set[str]:
@@ -163,7 +163,7 @@ def build(source: str, notebooks: list[pipeline.Notebook], values: dict) -> dict
     """The exhibit map of the manuscript ``source`` in the current data mode."""
     mode = values.get("data_mode", {}).get("value", "synthetic")
     source = in_mode(source, mode)
-    inputs = {nb.name: primary_inputs(nb.name, notebooks) for nb in notebooks}
+    inputs = {nb.name: direct_inputs(nb, notebooks) for nb in notebooks}
     classes = {nb.name: data_class(upstream_files(nb.name, notebooks)) for nb in notebooks}
     declared = {out: nb.name for nb in notebooks for out in nb.outputs}
     synthetic_only = {out for nb in pipeline.load(mode="synthetic") for out in nb.outputs} - set(declared)
@@ -270,23 +270,25 @@ def markdown(exhibit_map: dict) -> str:
         "</details>",
         "",
         (
-            "Input files each notebook depends on (directly or through the notebooks it reads from; with the "
-            "author's files in `data/private/`, notebooks 03 and 04 also read their validated copies in "
-            "`data/interim/private/`, and in synthetic mode notebook 03 generates the stand-ins):"
+            "The files each notebook reads (as `notebooks/pipeline.toml` declares them, in this build's data "
+            "mode), with the notebook that makes each file another notebook made:"
         ),
         "",
     ]
     for nb in exhibit_map["notebooks"]:
-        lines.append(f"- `{nb['notebook']}` ({nb['title']}; {labels[nb['data_class']]}): {grouped(nb['inputs'])}")
+        lines.append(f"- `{nb['notebook']}` ({labels[nb['data_class']]}): {grouped(nb['inputs'])}")
     return "\n".join(lines) + "\n"
 
 
-def grouped(files: list[str]) -> str:
-    """Files grouped by folder: "`data/raw/moj-zairyu/` 19-12-05.xlsx, 22-12-04.xlsx; …"."""
+def grouped(files: list[dict]) -> str:
+    """Files grouped by folder, each made by a notebook followed by its name: "`data/raw/moj-zairyu/`
+    19-12-05.xlsx, 22-12-04.xlsx; `data/processed/` analysis.gpkg (04_spatial_join)"."""
+    if not files:
+        return "none"
     folders: dict[str, list[str]] = {}
     for f in files:
-        folder, _, name = f.rpartition("/")
-        folders.setdefault(folder, []).append(name)
+        folder, _, name = f["file"].rpartition("/")
+        folders.setdefault(folder, []).append(name + (f" ({f['made_by']})" if f["made_by"] else ""))
     return "; ".join(f"`{folder}/` {', '.join(names)}" for folder, names in folders.items())
 
 
