@@ -92,3 +92,27 @@ def test_merge_combines_notebooks(tmp_path):
 def test_keys_must_be_snake_case():
     with pytest.raises(ValueError, match="lower_snake_case"):
         Values("01_a").record("Median-Fiscal", 1, "x")
+
+
+def test_record_all_takes_mappings_of_value_description_and_digits_or_text(tmp_path, monkeypatch):
+    monkeypatch.delenv(outputs.WRITE_LOG_ENV, raising=False)
+    values = Values("nb")
+    values.record_all(
+        {"n_rows": (1234, "Rows"), "share": (12.345, "Share (%)", 1)},
+        {"first_year": (2019, "First year", "2019")},
+    )
+    assert {k: e["text"] for k, e in values.entries.items()} == {
+        "n_rows": "1,234",
+        "share": "12.3",
+        "first_year": "2019",
+    }
+    assert (
+        list(values.table().columns) == ["text", "description"]
+        and values.table().loc["share", "description"] == "Share (%)"
+    )
+    with pytest.raises(ValueError, match="'bad'"):
+        values.record_all({"bad": (1,)})
+    with pytest.raises(ValueError, match="digits \\(int\\) or text"):
+        values.record_all({"odd": (1.0, "Odd", 1.5)})
+    with pytest.raises(DuplicateValueError):
+        values.record_all({"n_rows": (1, "Again")})

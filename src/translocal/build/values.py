@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..base import outputs, paths
@@ -56,6 +57,33 @@ class Values:
         # re-run elsewhere (nbval, JupyterLab) must leave the values byte-identical.
         outputs.log_value(key)
         return shown
+
+    def record_all(self, *mappings: Mapping[str, tuple]) -> None:
+        """Record every entry of each mapping: ``key -> (value, description)``, or with a third
+        item, an ``int`` for the ``digits`` or a ``str`` for the ``text`` printed. The science
+        modules compute such mappings in tested functions (``outcome.summary_values`` …), so a
+        notebook's Outputs section records all its numbers in one call."""
+        for mapping in mappings:
+            for key, entry in mapping.items():
+                if not isinstance(entry, tuple) or len(entry) not in (2, 3):
+                    raise ValueError(f"value {key!r}: expected (value, description[, digits or text]), got {entry!r}")
+                value, description, *extra = entry
+                how = extra[0] if extra else None
+                if how is not None and not isinstance(how, (int, str)) or isinstance(how, bool):
+                    raise ValueError(f"value {key!r}: the third item is digits (int) or text (str), not {how!r}")
+                self.record(
+                    key,
+                    value,
+                    description,
+                    digits=how if isinstance(how, int) else None,
+                    text=how if isinstance(how, str) else None,
+                )
+
+    def table(self):
+        """The recorded values as a table to show: key, printed text, description."""
+        import pandas as pd
+
+        return pd.DataFrame(self.entries).T[["text", "description"]]
 
     def save(self, folder: Path = paths.VALUES_PARTS) -> Path:
         """Write this notebook's values to ``folder/<notebook>.json``."""
