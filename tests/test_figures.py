@@ -54,3 +54,21 @@ def test_categorical_choropleth_refuses_values_without_a_colour():
     with pytest.raises(ValueError, match="values without a colour: \\['b'\\]"):
         figures.categorical_choropleth(ax, gdf, "c", {"a": ("red", "A"), "<NA>": ("grey", "?")})
     plt.close(fig)
+
+
+def test_prefecture_outlines_by_coverage_union_equal_the_general_union():
+    """``prefecture_borders`` relies on the municipalities tiling the land (a coverage union is
+    wrong for overlapping polygons); on the frame it must give the general union's outlines."""
+    import geopandas as gpd
+    import pytest
+
+    from translocal import frame
+    from translocal.base import paths
+
+    if not paths.MUNICIPALITIES.exists():
+        pytest.skip("the frame is not built (run make)")
+    data = gpd.read_file(paths.MUNICIPALITIES, layer="municipalities", columns=["prefecture"]).to_crs(frame.MAP_CRS)
+    fast = data.dissolve("prefecture", method="coverage")
+    slow = data.dissolve("prefecture", method="unary")
+    assert list(fast.index) == list(slow.index)
+    assert max(a.symmetric_difference(b).area for a, b in zip(fast.geometry, slow.geometry)) < 1.0  # m², projected

@@ -187,7 +187,9 @@ def prefecture_borders(gdf, min_area_m2: float = 2e6):
     """Prefecture outlines dissolved from the municipalities themselves (so areas outside the
     frame, such as the Northern Territories, have none), without islets smaller than
     ``min_area_m2``, whose outlines would print as specks; their fills still show."""
-    dissolved = gdf[["prefecture", "geometry"]].dissolve("prefecture").explode(index_parts=False)
+    # The municipalities tile the land without overlaps, so a coverage union gives the same
+    # outlines as a general union, ten times faster (0.13 s against 1.5 s for the frame).
+    dissolved = gdf[["prefecture", "geometry"]].dissolve("prefecture", method="coverage").explode(index_parts=False)
     kept = dissolved.loc[dissolved.area >= min_area_m2]
     # At national scale a point is several km: 1 km simplification is invisible and keeps the
     # PDF small (the fills are rasterized anyway).
