@@ -203,3 +203,76 @@ def test_prefecture_covariates_add_up_to_the_national_totals():
     assert covariates["titp_trainees_2018"].sum() + unknown == trainees.attrs["national_titp_trainees"] == 328_360
     tokyo = covariates.set_index("prefecture_code").loc["13"]
     assert tokyo["titp_per_1000"] == pytest.approx(1000 * tokyo["titp_trainees_2018"] / tokyo["population_2019"])
+
+
+# --- the numbers the manuscript cites, as mappings for Values.record_all ------------------
+
+
+def test_risk_set_values_by_hand(three):
+    first, _neighbours = three
+    panel = diffusion.person_period(first, start=2019, end=2023)
+    life = diffusion.life_table(panel)
+    register = pd.DataFrame(
+        {
+            "jp_level": ["prefecture", "prefecture", "prefecture"],
+            "jp_code": ["A", "B", "B"],
+            "agreement_id": ["P1", "P2", "P3"],
+            "signed_date": pd.to_datetime(["2017-03-01", "2021-06-01", "2022-01-01"]),
+            "signed_year": [2017, 2021, 2022],
+            "source_status": ["unconfirmed", "unconfirmed", "confirmed"],
+        }
+    )
+    events = pd.Series([True, True, True])
+    early = diffusion.early_adopters(first, start=2019)
+    sea_links = pd.DataFrame({"name_a": ["A"], "name_b": ["C"]})
+    values = diffusion.risk_set_values(register, events, panel, early, life, sea_links, start=2019, end=2023)
+    got = {key: entry[0] for key, entry in values.items()}
+    assert got["dif_start"] == 2019 and values["dif_end"][2] == "2023"
+    assert (got["dif_n_early"], got["dif_n_at_risk"], got["dif_n_events"], got["dif_n_rows"]) == (1, 2, 1, 8)
+    assert got["n_sea_links"] == 1
+    # 2019 and 2020: two at risk, no event; 2021: B signs (1 of 2); C alone to 2023
+    assert got["dif_hazard_2019"] == 0 and got["dif_hazard_2023"] == 0
+    assert got["dif_hazard_2020_22"] == pytest.approx(100 * 1 / 5)
+    assert got["dif_share_not_signed"] == pytest.approx(50.0)
+    assert got["dif_n_events_unconfirmed"] == 1  # B's first row; A's event is before the risk set
+    assert values["dif_share_not_signed"][2] == 0
+
+
+def test_hazard_values_take_every_term_and_the_two_checks():
+    def table(coef, p):
+        terms = ["const", "titp_per_1000", "neighbour_share"]
+        return pd.DataFrame(
+            {
+                "term": terms,
+                "label": ["Intercept", "Interns (per SD)", "Neighbours"],
+                "coef": coef,
+                "p": p,
+                "ci_low": [c - 1 for c in coef],
+                "ci_high": [c + 1 for c in coef],
+                "odds_ratio": np.exp(coef),
+            }
+        )
+
+    standardised = pd.DataFrame({"titp_per_1000": [0.0]})
+    standardised.attrs["sd"] = {"titp_per_1000": 1.5}
+    main = table([0.1, -0.7, 0.2], [0.5, 0.01, 0.4])
+    strict_data = pd.DataFrame({"prefecture_code": ["01", "01", "02"], "event": [0, 1, 0]})
+    values = diffusion.hazard_values(
+        standardised, main, table([0, 0.3, 0.1], [0.9, 0.0001, 0.3]), main, strict_data, pd.Series([2017])
+    )
+    assert "dif_or_const" not in values
+    assert values["dif_sd_titp_per_1000"] == (
+        1.5,
+        f"Standard deviation over the prefectures: {diffusion.LABELS['titp_per_1000']}",
+        2,
+    )
+    assert values["dif_or_titp_per_1000"][0] == pytest.approx(np.exp(-0.7))
+    assert values["dif_or_titp_per_1000_low"][0] == pytest.approx(np.exp(-1.7))
+    assert values["dif_p_titp_per_1000"] == (0.01, "Hazard model: p-value of Interns (per SD)", "p = 0.010")
+    assert values["dif_finding_titp_per_1000"][0] == "a lower yearly chance of a first labour agreement"
+    assert values["dif_finding_neighbour_share"][0].startswith("no clearly different")
+    assert values["dif_per_p_titp_per_1000"][2] == "p < 0.001"
+    assert values["dif_per_finding_titp_per_1000"][0] == "a higher yearly chance of a first labour agreement"
+    assert values["dif_strict_or_neighbour_share"][1].startswith("Hazard model (strict): odds ratio of ")
+    counts = (values["dif_strict_n_early"][0], values["dif_strict_n_events"][0], values["dif_strict_n_at_risk"][0])
+    assert counts == (1, 1, 2)

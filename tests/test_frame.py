@@ -127,3 +127,86 @@ def test_repair_keeps_only_polygon_parts():
     mixed = GeometryCollection([square, LineString([(2, 2), (3, 3)])])
     repaired = polygonal(gpd.GeoSeries([mixed, square], crs="EPSG:4326"))
     assert list(repaired.geom_type) == ["Polygon", "Polygon"] and repaired.iloc[0].equals(square)
+
+
+# --- the numbers the manuscript cites, as mappings for Values.record_all ------------------
+
+
+def _small_frame():
+    return pd.DataFrame(
+        {
+            "code": ["01100", "01202", "13101", "47381"],
+            "prefecture": ["北海道", "北海道", "東京都", "沖縄県"],
+            "kind": ["designated_city", "city", "special_ward", "village"],
+            "population": [1_000_000, 200_000, 60_000, 4_000],
+            "foreign_residents": [30, 5, 3, 2],
+            "titp_trainees": pd.array([70, 0, 1, None], dtype="Int64"),
+            "titp_censored": [False, False, False, True],
+            "titp_censored_2021": [False, True, False, True],
+            "titp_per_1000": [0.07, 0.0, 1 / 60, None],
+            "fiscal_strength": [0.8, 1.2, 1.5, 0.2],
+            "pop_change_2021_22": [-1.0, 0.5, -0.2, -3.0],
+            "pop_change_2018_19": [0.1, 0.2, -0.2, -3.0],
+            "foreign_per_100_2019": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+
+
+def test_frame_values_counts_and_describes_the_frame():
+    joins = [
+        fr.JoinReport("a", 4, 4, 4, [], {}, recoded=(("40305", "40231", "became a city"),)),
+        fr.JoinReport("b", 4, 4, 4, [], {}, recoded=(("40305", "40231", "became a city"),)),
+    ]
+    values = fr.frame_values(_small_frame(), joins, national_titp=142)
+    assert all(isinstance(entry, tuple) and isinstance(entry[1], str) for entry in values.values())
+    assert values["n_municipalities"][0] == 4
+    assert {k: values[f"n_{k}"][0] for k in fr.KINDS} == {
+        "special_ward": 1,
+        "designated_city": 1,
+        "city": 1,
+        "town": 0,
+        "village": 1,
+    }
+    assert values["titp_total"][0] == 71
+    assert values["titp_listed_share"] == (
+        50.0,
+        "Share of the national trainees located in listed frame municipalities (%)",
+        1,
+    )
+    assert values["n_titp_above_foreign"][0] == 1  # 01100: 70 trainees, 30 foreign residents
+    assert values["n_titp_censored"][0] == 1 and values["n_titp_censored_2021"][0] == 2
+    assert values["n_titp_zero"][0] == 1
+    assert values["n_fiscal_strength_above_1"][0] == 1  # the special ward's 1.5 is set aside
+    assert values["n_population_declining"][0] == 3 and values["n_population_declining_2018_19"][0] == 2
+    assert values["top_prefecture_titp"][0] == "北海道"  # 70 of 1,200,000 beats 1 of 60,000
+    assert values["n_codes_mapped"][0] == 1  # the same renumbering in two joins counts once
+    assert values["population_total_millions"][0] == pytest.approx(1.264)
+
+
+def test_trainees_by_prefecture_leaves_out_the_suppressed():
+    table = fr.trainees_by_prefecture(_small_frame())
+    assert list(table.index) == ["北海道", "東京都"]
+    assert table.loc["北海道", "per_1000"] == pytest.approx(70 / 1200)
+
+
+def test_trainee_values_give_the_change_and_the_prefectures_range():
+    rate = pd.DataFrame({"prefecture_code": ["01", "13"], "prefecture_titp_per_1000_2018": [0.5, 3.0]})
+    values = fr.trainee_values(rate, national_2018=300, national_2019=400, national_2022=300)
+    assert values["titp_change_2019_22"][0] == pytest.approx(-25.0) and values["titp_change_2019_22"][2] == 1
+    assert values["prefecture_titp_per_1000_2018_min"][0] == 0.5
+    assert values["prefecture_titp_per_1000_2018_max"][0] == 3.0
+    assert (values["titp_national"][0], values["titp_national_2019"][0], values["titp_national_2018"][0]) == (
+        300,
+        400,
+        300,
+    )
+
+
+def test_source_values_name_the_year_the_dates_and_the_threshold():
+    fiscal = pd.DataFrame({"code": ["01100"]})
+    fiscal.attrs["fiscal_year"] = "H30"
+    values = fr.source_values(fiscal, excluded=pd.DataFrame({"code": ["01695", "01696"]}))
+    assert values["fiscal_year"] == ("H30", "Fiscal year of the MIC indicators", "H30")
+    assert values["isa_suppression_max"][0] == 10 and values["isa_suppression_max"][2] == "ten"
+    assert values["n_features_excluded"][0] == 2
+    assert values["date_boundaries"] == ("1 January 2021", "Date the boundaries data describe", "1 January 2021")

@@ -162,3 +162,20 @@ def test_exposure_definitions_on_the_register(tiny):
         rows = outcome.exposure_rows(public, by, labour)
         assert set(rows["jp_code"]) == exposed[column] - {"20"}
     assert outcome.exposure_rows(public).index.tolist() == [0]
+
+
+def test_summary_values_describe_every_number_with_its_digits(tiny):
+    frame, survey, agreements = tiny
+    frame = frame.assign(kind=["city", "city", "town", "special_ward", "city"])
+    summary = outcome.summary(outcome.assemblage_strength(frame, survey, agreements), frame, agreements)
+    interviews = pd.DataFrame({"interview_id": ["I1", "I2", "I3", "I4"], "year": [2023, 2021, 2022, 2021]})
+    values = outcome.summary_values(summary, "synthetic", interviews)
+    assert set(values) == set(summary) | {"data_mode", "n_interviews", "formal_phl_phrase", "interview_years"}
+    assert values["response_rate"] == (summary["response_rate"], "Survey response rate (%)", 1)
+    assert values["n_respondents"] == (3, "Municipalities that answered the 2019 survey")  # no digits: an integer
+    assert values["share_partner_vnm"][2] == 0 and values["median_policies"][2] == 0
+    assert values["data_mode"][0] == "synthetic"
+    assert values["n_interviews"][0] == 4
+    assert values["interview_years"] == ("2021, 2022 and 2023", "Years of the interviews")
+    # 13101's Philippine entry is informal: no formal agreement involves a Philippine partner
+    assert values["formal_phl_phrase"][0] == "no formal municipal agreement involves"

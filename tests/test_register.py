@@ -346,3 +346,111 @@ def test_partner_typology_and_inferred_dates():
     assert table[("total", "")].tolist() == [1, 2, 1] and table[("total", "")].sum() == len(rows)
     # prefecture 01 has one confirmed date; 01100 and 02201 rest on inferred dates only
     assert record.rests_on_inferred_dates(rows) == 2
+
+
+# --- the numbers the manuscript cites, as mappings for Values.record_all ------------------
+
+
+def _small_register():
+    return pd.DataFrame(
+        {
+            "jp_level": ["national", "prefecture", "municipality", "municipality", "municipality"],
+            "jp_code": ["", "01", "01100", "01100", "01202"],
+            "status": ["signed", "signed", "signed", "signed", "planned"],
+            "formal": [True, True, True, False, True],
+            "labour_related": ["yes", "yes", "partly", "yes", "yes"],
+            "partner_country": ["VNM", "VNM", "VNM", "IDN", "PHL"],
+            "signed_year": [2017, 2018, 2020, 2012, None],
+            "searched_on": ["2026-11-01", "2026-11-20", "2026-11-03", "2026-11-04", "2026-11-05"],
+        }
+    )
+
+
+def test_register_values_count_the_local_rows():
+    from translocal import record
+
+    reg = _small_register()
+    signatories = record.signatories(reg, n_prefectures=47, n_municipalities=5)
+    log = pd.DataFrame({"rows_added": [3, 0, 1, 0, 0, 0]})
+    values = record.register_values(reg, log, signatories, unplaced={"school": 1, "company": 2})
+    assert all(isinstance(entry, tuple) and len(entry) in (2, 3) for entry in values.values())
+    counts = {k: values[k][0] for k in ("n_register", "n_register_local", "n_register_prefectural")}
+    assert counts == {"n_register": 5, "n_register_local": 3, "n_register_prefectural": 1}
+    assert values["n_register_national"][0] == 1 and values["n_register_planned"][0] == 1
+    assert values["n_register_labour"][0] == 2  # the informal row is not a labour agreement
+    assert values["register_first_year"] == (2012, "Year of the earliest local agreement", "2012")
+    assert values["register_searched_on"][2] == "2026-11-20"
+    assert values["n_register_queries"][0] == 6 and values["n_register_final_run"][0] == 3
+    assert values["register_top_country"][0] == "Viet Nam"
+    assert values["register_top_country_share"] == (200 / 3, "Its share of local agreements (%)", 0)
+    assert values["share_labour_since_2019"][0] == 50.0  # 2018 and 2020
+    assert values["n_prefecture_labour"][0] == 1 and values["n_municipality_labour"][0] == 1
+    assert values["n_municipality_signed"][1] == "Municipalitys with a signed agreement"  # as the text has it
+    assert values["n_register_unplaced"][0] == 3 and values["n_countries_searched"][0] == 11
+
+
+def test_profile_values_key_each_column_and_phrase_the_p_values():
+    from translocal import record
+
+    frame = pd.DataFrame({"code": list("abcdef"), "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "y": [0.0] * 6})
+    columns = {"x": "X", "y": "Y"}
+    signed = record.profile(frame, {"e", "f"}, columns, n_perm=99, seed=1)
+    labour = record.profile(frame, {"a"}, columns, n_perm=99, seed=2)
+    values = record.profile_values(columns, signed, 2, labour, 1, n_perm=99)
+    assert values["profile_diff_x"] == (3.0, "Signed municipalities minus the others: X", 2)
+    assert values["profile_labour_diff_x"][0] == pytest.approx(1.0 - 4.0)
+    assert values["profile_p_y"] == (1.0, "Permutation p-value: Y", "p = 1.000")
+    assert values["profile_labour_p_x"][1] == "Permutation p-value (labour agreements): X"
+    assert (values["profile_n_signed"][0], values["profile_n_labour"][0], values["profile_n_perm"][0]) == (2, 1, 99)
+    assert len(values) == 11
+
+
+def test_register_exposure_values_count_each_definition():
+    from translocal import outcome
+
+    reg = pd.DataFrame(
+        {
+            "jp_level": ["prefecture", "prefecture", "prefecture", "municipality"],
+            "jp_code": ["01", "02", "03", "01100"],
+            "status": ["signed"] * 4,
+            "formal": [True, True, True, True],
+            "labour_related": ["yes", "partly", "no", "yes"],
+            "signed_date": pd.to_datetime(["2019-05-01", "2021-01-01", "2018-01-01", "2019-01-01"]),
+            "source_status": ["unconfirmed", "confirmed", "confirmed", "unconfirmed"],
+        }
+    )
+    values = outcome.register_exposure_values(reg)
+    assert {k: v[0] for k, v in values.items()} == {
+        "n_exposure_unconfirmed": 1,  # 01's only qualifying row has a partly inferred date
+        "n_prefecture_exposure_register": 1,
+        "n_prefecture_exposure_strict_register": 1,
+        "n_prefecture_exposure_2023_register": 2,
+        "n_prefecture_exposure_any_register": 3,
+    }
+    assert values["n_prefecture_exposure_register"][1] == (
+        "Prefectures exposed (labour agreement signed by the end of 2019), register only"
+    )
+
+
+def test_partner_table_flattens_the_typology():
+    from translocal import record
+
+    rows = pd.DataFrame(
+        {
+            "agreement_id": ["PA1", "PA2", "PA3"],
+            "jp_level": ["prefecture", "municipality", "municipality"],
+            "partner_level": ["national", "subnational", "subnational"],
+            "partner_type": ["ministry", "province", "province"],
+            "labour_related": ["yes", "no", "partly"],
+        }
+    )
+    table = record.partner_table(record.partner_typology(rows))
+    assert list(table.columns) == [
+        "Partner",
+        "municipality: about workers",
+        "municipality: other",
+        "prefecture: about workers",
+        "total",
+    ]
+    assert table["Partner"].tolist() == ["national: ministry", "subnational: province"]
+    assert table["total"].tolist() == [1, 2]

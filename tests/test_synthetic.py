@@ -144,3 +144,16 @@ def test_monte_carlo_coverage_of_the_weighted_ordered_model(frame, public):
     assert 0.90 <= capacity["covered"].mean() <= 0.99, f"pooled coverage {capacity['covered'].mean():.3f}"
     each = capacity.groupby("term")["covered"].mean().round(3).to_dict()
     assert min(each.values()) >= 0.85, each
+
+
+def test_the_stand_ins_validate_before_they_are_written(frame, generated):
+    gen, folder, tables = generated
+    files = synthetic.files(gen)
+    assert sorted(files) == sorted(p.name for p in folder.iterdir())
+    assert all(files[p.name] == p.read_bytes() for p in folder.iterdir())  # what write writes
+    checked = private.validate_files(files, set(frame["code"]), ignore=("truth.json",))
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(checked[name], table)
+    broken = dict(files, **{"agreements.csv": b""})
+    with pytest.raises(private.DropInError, match="agreements.csv: the file is empty"):
+        private.validate_files(broken, set(frame["code"]), ignore=("truth.json",))

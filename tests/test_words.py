@@ -134,3 +134,69 @@ def test_formal_finding():
     assert words.formal_finding(0.4, 0.03) == "are more likely to have a formal agreement"
     assert words.formal_finding(-0.4, 0.03) == "are less likely to have a formal agreement"
     assert words.formal_finding(0.4, 0.3).startswith("show no clear difference")
+
+
+# --- What we found: notebooks 01_frame, 02_public_record and 03_private_layers -------------
+
+
+def _entries(**texts):
+    return {key: {"value": None, "text": text, "description": "", "notebook": "02"} for key, text in texts.items()}
+
+
+PUBLIC_RECORD = {
+    "n_register_local": "120",
+    "n_register_prefectural": "40",
+    "n_register_municipal": "80",
+    "n_register_countries": "9",
+    "register_top_country": "Viet Nam",
+    "register_top_country_share": "38",
+    "n_register_labour": "55",
+    "share_labour_since_2019": "71",
+    "n_prefecture_labour": "30",
+    "n_municipality_labour": "12",
+    "dif_start": "2019",
+    "dif_end": "2025",
+    "dif_n_early": "9",
+    "dif_n_at_risk": "38",
+    "dif_n_events": "21",
+    "dif_finding_titp_per_1000": "a lower yearly chance of a first labour agreement",
+    "dif_or_titp_per_1000": "0.54",
+    "dif_p_titp_per_1000": "p = 0.031",
+    "dif_per_p_titp_per_1000": "p = 0.044",
+    "dif_strict_p_titp_per_1000": "p = 0.120",
+    "dif_finding_fiscal_strength": "no clearly different yearly chance of a first labour agreement",
+    "dif_p_fiscal_strength": "p = 0.612",
+    "dif_finding_neighbour_share": "no clearly different yearly chance of a first labour agreement",
+    "dif_or_neighbour_share": "0.28",
+    "dif_or_neighbour_share_low": "0.04",
+    "dif_or_neighbour_share_high": "1.93",
+    "profile_n_signed": "60",
+    "profile_diff_fiscal_strength": "0.12",
+    "profile_p_fiscal_strength": "p < 0.001",
+    "profile_diff_log_population": "1.40",
+    "profile_p_log_population": "p = 0.004",
+}
+
+
+def test_public_record_findings_read_the_recorded_texts():
+    text = words.public_record_findings(_entries(**PUBLIC_RECORD), n_municipalities=1741)
+    bullets = text.split("\n")
+    assert len(bullets) == 4 and all(b.startswith("- ") for b in bullets)
+    assert bullets[0].startswith(
+        "- The register holds 120 signed agreements of prefectures (40) and municipalities (80)"
+    )
+    assert "most often Viet Nam (38%); 55 are about workers, 71% of those signed from 2019 on." in bullets[0]
+    assert bullets[1] == "- 30 of 47 prefectures and 12 of 1,741 municipalities have signed a labour agreement."
+    assert bullets[2].startswith("- 9 prefectures had one before 2019; of the 38 at risk from 2019, 21 signed by 2025.")
+    assert "had a lower yearly chance of a first labour agreement (odds ratio 0.54 per SD, p = 0.031;" in bullets[2]
+    assert "(odds ratio 0.28, 95% interval 0.04 to 1.93). With 38 prefectures at risk" in bullets[2]
+    assert bullets[3] == (
+        "- The 60 municipalities that signed differ from the others in fiscal strength by 0.12 (permutation "
+        "p < 0.001) and in log population by 1.40 (p = 0.004)."
+    )
+
+
+def test_public_record_findings_need_every_value():
+    incomplete = {k: v for k, v in PUBLIC_RECORD.items() if k != "dif_n_events"}
+    with pytest.raises(KeyError, match="dif_n_events"):
+        words.public_record_findings(_entries(**incomplete), n_municipalities=1741)

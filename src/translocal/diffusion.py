@@ -277,6 +277,52 @@ def life_table(panel: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def risk_set_values(
+    register: pd.DataFrame,
+    events: pd.Series,
+    data: pd.DataFrame,
+    early: pd.Series,
+    life: pd.DataFrame,
+    sea_links: pd.DataFrame,
+    start: int = START,
+    end: int = END,
+) -> dict[str, tuple]:
+    """The risk set's numbers the manuscript cites, as ``key -> (value, description[, digits
+    or text])`` for ``Values.record_all``: its years, early adopters, prefectures, events and
+    prefecture-years (``data``, from ``design``), the survival and yearly hazards of the life
+    table (``life``), the sea links, and the events whose date is partly inferred (the first
+    rows of ``events`` in ``register``)."""
+    hazard = life.set_index("year")["hazard"]
+    middle = life.loc[life["year"].between(2020, 2022)]
+    first_rows = first_event_rows(register, events)
+    at_risk_events = first_rows.loc[first_rows["signed_year"].between(start, end)]
+    return {
+        "n_sea_links": (len(sea_links), "Sea links between prefectures added to the land borders"),
+        "dif_start": (start, "First year of the risk set", str(start)),
+        "dif_end": (end, "Last year of the risk set", str(end)),
+        "dif_n_early": (len(early), "Prefectures with a labour agreement before the risk set (early adopters)"),
+        "dif_n_at_risk": (int(data["prefecture_code"].nunique()), "Prefectures at risk"),
+        "dif_n_events": (int(data["event"].sum()), "First labour agreements in the risk set"),
+        "dif_n_rows": (len(data), "Prefecture-years at risk"),
+        "dif_share_not_signed": (
+            100 * float(life["survival"].iloc[-1]),
+            "Share of the prefectures at risk not signed by the last year (%)",
+            0,
+        ),
+        "dif_hazard_2019": (100 * hazard[2019], "Yearly hazard in 2019 (%)", 0),
+        "dif_hazard_2020_22": (
+            100 * middle["events"].sum() / middle["at_risk"].sum(),
+            "Pooled yearly hazard 2020-22 (%)",
+            0,
+        ),
+        "dif_hazard_2023": (100 * hazard[2023], "Yearly hazard in 2023 (%)", 0),
+        "dif_n_events_unconfirmed": (
+            int((at_risk_events["source_status"] == "unconfirmed").sum()),
+            "Events whose date is partly inferred (source_status unconfirmed)",
+        ),
+    }
+
+
 def simulate(n_units: int, years: int, coef: dict[str, float], rng: np.random.Generator) -> pd.DataFrame:
     """Person-period data from a known logit hazard with one unit-level covariate ``x`` and a
     linear ``trend``: each unit is followed until its event or for ``years`` years."""
@@ -317,6 +363,60 @@ def hazard_table(models: dict[str, pd.DataFrame], footers: dict[str, dict[str, i
     for label in next(iter(footers.values())):
         rows.append({"Term": label, "row": "count", **{title: f"{footers[title][label]:,}" for title in models}})
     return pd.DataFrame(rows, columns=["Term", "row", *models])
+
+
+def hazard_values(
+    standardised: pd.DataFrame,
+    main: pd.DataFrame,
+    by_periods: pd.DataFrame,
+    strict: pd.DataFrame,
+    strict_data: pd.DataFrame,
+    early_strict: pd.Series,
+) -> dict[str, tuple]:
+    """The hazard models' numbers the manuscript cites, as ``key -> (value, description[,
+    digits or text])`` for ``Values.record_all``: the covariates' standard deviations
+    (``standardised.attrs["sd"]``, from ``standardise``), each term of the main model
+    (``main``, from ``estimates``: odds ratio, interval, p-value and the finding in words), the
+    interns and the neighbour share in the two checks (period dummies ``by_periods``, events
+    wholly about workers ``strict``) and the stricter risk set (``strict_data``,
+    ``early_strict``)."""
+    # imported here, not above: the figure notebooks that read this module need neither
+    from .record import p_phrase
+    from .words import hazard_finding
+
+    out = {}
+    for column, sd in standardised.attrs["sd"].items():
+        out[f"dif_sd_{column}"] = (sd, f"Standard deviation over the prefectures: {LABELS[column]}", 2)
+    for row in main.loc[main["term"] != "const"].itertuples():
+        out[f"dif_or_{row.term}"] = (row.odds_ratio, f"Hazard model: odds ratio of {row.label}", 2)
+        out[f"dif_or_{row.term}_low"] = (float(np.exp(row.ci_low)), "Its 95% interval, lower end", 2)
+        out[f"dif_or_{row.term}_high"] = (float(np.exp(row.ci_high)), "Its 95% interval, upper end", 2)
+        out[f"dif_p_{row.term}"] = (row.p, f"Hazard model: p-value of {row.label}", p_phrase(row.p))
+        out[f"dif_finding_{row.term}"] = (hazard_finding(row.coef, row.p), f"Hazard model, in words: {row.label}")
+    for name, table in (("per", by_periods), ("strict", strict)):
+        for term in ("titp_per_1000", "neighbour_share"):
+            row = table.set_index("term").loc[term]
+            label = LABELS[term]
+            out[f"dif_{name}_or_{term}"] = (row["odds_ratio"], f"Hazard model ({name}): odds ratio of {label}", 2)
+            out[f"dif_{name}_p_{term}"] = (
+                row["p"],
+                f"Hazard model ({name}): p-value of {label}",
+                p_phrase(row["p"]),
+            )
+            out[f"dif_{name}_finding_{term}"] = (
+                hazard_finding(row["coef"], row["p"]),
+                f"Hazard model ({name}), in words: {label}",
+            )
+    out["dif_strict_n_early"] = (len(early_strict), "Early adopters when only agreements wholly about workers count")
+    out["dif_strict_n_events"] = (
+        int(strict_data["event"].sum()),
+        "Events when only agreements wholly about workers count",
+    )
+    out["dif_strict_n_at_risk"] = (
+        int(strict_data["prefecture_code"].nunique()),
+        "Prefectures at risk when only agreements wholly about workers count",
+    )
+    return out
 
 
 def standardise(covariates: pd.DataFrame, columns=COVARIATES) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from .codes import (
     prefecture_code_of,
     recode,
 )
-from .sources import NORTHERN_TERRITORIES
+from .sources import ISA_SUPPRESSION_MAX, NORTHERN_TERRITORIES, VINTAGES
 
 #: Equal-area projection for areas and densities (metres): EASE-Grid 2.0 Global.
 AREA_CRS = "EPSG:6933"
@@ -163,6 +163,33 @@ def prefecture_trainee_rate(
     return out
 
 
+def trainee_values(
+    prefecture_rate: pd.DataFrame, national_2018: int, national_2019: int, national_2022: int
+) -> dict[str, tuple]:
+    """The trainee counts the manuscript cites, as ``key -> (value, description[, digits])``
+    for ``Values.record_all``: the ISA's national totals at the end of 2018, 2019 and 2022,
+    the change 2019-22, and the range of the prefectures' rates of ``prefecture_trainee_rate``."""
+    rate = prefecture_rate["prefecture_titp_per_1000_2018"]
+    return {
+        "titp_national": (national_2022, "TITP trainees in Japan, end-2022 (ISA national total)"),
+        "titp_national_2019": (national_2019, "TITP trainees in Japan, end-2019 (ISA national total)"),
+        "titp_change_2019_22": (
+            100 * (national_2022 / national_2019 - 1),
+            "Change in national trainees, end-2019 to end-2022 (%)",
+            1,
+        ),
+        "titp_national_2018": (national_2018, "TITP trainees in Japan, end-2018 (ISA national total)"),
+        "prefecture_titp_per_1000_2018_min": (
+            float(rate.min()),
+            "Lowest prefectural trainees per 1,000 residents, end-2018",
+        ),
+        "prefecture_titp_per_1000_2018_max": (
+            float(rate.max()),
+            "Highest prefectural trainees per 1,000 residents, end-2018",
+        ),
+    }
+
+
 def build_frame(
     boundaries: gpd.GeoDataFrame,
     ward_level_codes: set[str],
@@ -248,6 +275,24 @@ def build_frame(
     return frame.sort_values("code").reset_index(drop=True), reports
 
 
+def source_values(fiscal: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, tuple]:
+    """What the frame's sources are, as ``key -> (value, description[, text])`` for
+    ``Values.record_all``: the fiscal year of the MIC table ``fiscal``, the date each source
+    describes (``sources.VINTAGES``), the ISA's suppression threshold and the number of boundary
+    features left out of the frame (``excluded``)."""
+    year = fiscal.attrs["fiscal_year"]
+    out = {"fiscal_year": (year, "Fiscal year of the MIC indicators", str(year))}
+    for key, date in VINTAGES.items():
+        out[f"date_{key}"] = (date, f"Date the {key.replace('_', ' ')} data describe", date)
+    out["isa_suppression_max"] = (
+        ISA_SUPPRESSION_MAX,
+        "ISA does not list municipalities with at most this many foreign residents",
+        "ten",
+    )
+    out["n_features_excluded"] = (len(excluded), "Boundary features left out (Northern Territories, 所属未定地)")
+    return out
+
+
 def check_frame(frame: pd.DataFrame) -> dict[str, int]:
     """Assert the frame's invariants; return the count of municipalities by kind."""
     problems = []
@@ -275,6 +320,86 @@ def check_frame(frame: pd.DataFrame) -> dict[str, int]:
         raise ValueError("The municipal frame is wrong: " + "; ".join(problems))
     counts = frame["kind"].value_counts()
     return {kind: int(counts.get(kind, 0)) for kind in KINDS}
+
+
+def trainees_by_prefecture(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trainees and residents of the listed (not suppressed) municipalities summed by
+    prefecture, with trainees ``per_1000`` residents."""
+    listed = frame.loc[~frame["titp_censored"]]
+    out = listed.groupby("prefecture")[["titp_trainees", "population"]].sum()
+    out["per_1000"] = 1000 * out["titp_trainees"] / out["population"]
+    return out
+
+
+def frame_values(frame: pd.DataFrame, joins: list[JoinReport], national_titp: int) -> dict[str, tuple]:
+    """The numbers of the frame the manuscript cites, as ``key -> (value, description[,
+    digits])`` for ``Values.record_all``: municipalities by kind, residents, trainees (against
+    the ``national_titp`` total of the ISA), suppression, the covariates' medians, and the
+    codes the joins (``joins``, from ``build_frame``) mapped."""
+    titp = frame["titp_trainees"]
+    listed = frame.loc[~frame["titp_censored"]]
+    counts = frame["kind"].value_counts()
+    strong = frame.loc[frame["kind"] != "special_ward", "fiscal_strength"] >= 1
+    mapped = {old for report in joins for old, _, _ in report.recoded}
+    out = {"n_municipalities": (len(frame), "Municipalities in the frame")}
+    out |= {f"n_{kind}": (int(counts.get(kind, 0)), f"Municipalities of kind {kind}") for kind in KINDS}
+    out |= {
+        "population_total_millions": (frame["population"].sum() / 1e6, "Residents, 1 Jan 2022, millions", 1),
+        "titp_total": (int(titp.sum()), "TITP trainees in listed municipalities, end-2022"),
+        "n_titp_above_foreign": (
+            int((listed["titp_trainees"] > listed["foreign_residents"]).sum()),
+            "Listed municipalities with more trainees (Dec 2022) than foreign residents (Jan 2022)",
+        ),
+        "top_prefecture_titp": (
+            trainees_by_prefecture(frame)["per_1000"].idxmax(),
+            "Prefecture with the most trainees per 1,000 residents",
+        ),
+        "titp_listed_share": (
+            100 * titp.sum() / national_titp,
+            "Share of the national trainees located in listed frame municipalities (%)",
+            1,
+        ),
+        "n_titp_censored": (
+            int(frame["titp_censored"].sum()),
+            "Municipalities suppressed in the ISA table (≤ 10 foreign residents)",
+        ),
+        "n_titp_zero": (int((titp == 0).sum()), "Listed municipalities with no trainees"),
+        "median_titp_per_1000": (
+            float(frame["titp_per_1000"].median()),
+            "Median trainees per 1,000 residents (listed municipalities)",
+        ),
+        "median_fiscal_strength": (float(frame["fiscal_strength"].median()), "Median fiscal strength index"),
+        "n_fiscal_strength_above_1": (
+            int(strong.sum()),
+            "Municipalities (special wards aside) with fiscal strength ≥ 1",
+        ),
+        "median_pop_change_2021_22": (
+            float(frame["pop_change_2021_22"].median()),
+            "Median population change 2021–22 (%)",
+        ),
+        "n_population_declining": (
+            int((frame["pop_change_2021_22"] < 0).sum()),
+            "Municipalities whose population fell 2021–22",
+        ),
+        "median_pop_change_2018_19": (
+            float(frame["pop_change_2018_19"].median()),
+            "Median population change 2018–19 (%)",
+        ),
+        "n_population_declining_2018_19": (
+            int((frame["pop_change_2018_19"] < 0).sum()),
+            "Municipalities whose population fell 2018–19",
+        ),
+        "median_foreign_per_100_2019": (
+            float(frame["foreign_per_100_2019"].median()),
+            "Median foreign residents per 100 residents, 1 Jan 2019",
+        ),
+        "n_codes_mapped": (len(mapped), "Municipal codes renumbered since a table's date, mapped before joining"),
+        "n_titp_censored_2021": (
+            int(frame["titp_censored_2021"].sum()),
+            "Municipalities suppressed in the end-2021 ISA table",
+        ),
+    }
+    return out
 
 
 def codebook() -> pd.DataFrame:
@@ -310,6 +435,10 @@ __all__ = [
     "classify_code",
     "codebook",
     "designated_city_codes",
+    "frame_values",
     "join_table",
     "prefecture_trainee_rate",
+    "source_values",
+    "trainee_values",
+    "trainees_by_prefecture",
 ]

@@ -151,6 +151,23 @@ def exposures(agreements: pd.DataFrame | None, register: pd.DataFrame | None) ->
     }
 
 
+def register_exposure_values(register: pd.DataFrame) -> dict[str, tuple]:
+    """The prefectures exposed under each definition of ``EXPOSURES`` by the public register
+    alone, and how many of the main definition's rest only on partly inferred dates, as ``key
+    -> (value, description)`` for ``Values.record_all``."""
+    from .record import rests_on_inferred_dates  # imported here: only notebook 02 asks for it
+
+    out = {
+        "n_exposure_unconfirmed": (
+            rests_on_inferred_dates(exposure_rows(register)),
+            "Exposed prefectures whose every qualifying agreement has a partly inferred date",
+        )
+    }
+    for column, codes in exposures(None, register).items():
+        out[f"n_{column}_register"] = (len(codes), f"Prefectures exposed ({EXPOSURES[column][2]}), register only")
+    return out
+
+
 def assemblage_strength(
     frame: pd.DataFrame,
     survey: pd.DataFrame,
@@ -304,6 +321,29 @@ def summary(assemblage: pd.DataFrame, frame: pd.DataFrame, agreements: pd.DataFr
         ),
         "median_policies": float(assemblage.loc[respondents, "n_policies"].median()),
     }
+
+
+def summary_values(summary: dict[str, float], data_mode: str, interviews: pd.DataFrame) -> dict[str, tuple]:
+    """The private layers' numbers the manuscript cites, as ``key -> (value, description[,
+    digits])`` for ``Values.record_all``: the data mode, each number of ``summary`` (with
+    ``SUMMARY_DESCRIPTIONS`` and ``SUMMARY_DIGITS``), the Philippine formal agreements as a
+    clause, and the interviews (``interviews``): how many, and in which years."""
+    from .words import count_phrase  # imported here: the notebooks that only read outcomes need no words
+
+    out = {"data_mode": (data_mode, "Whether the private layers are the author's files (real) or synthetic stand-ins")}
+    for key, value in summary.items():
+        digits = SUMMARY_DIGITS.get(key)
+        out[key] = (value, SUMMARY_DESCRIPTIONS[key]) if digits is None else (value, SUMMARY_DESCRIPTIONS[key], digits)
+    out["n_interviews"] = (len(interviews), "Interviews")
+    out["formal_phl_phrase"] = (
+        count_phrase(
+            summary["n_formal_phl"], "formal municipal agreement involves", "formal municipal agreements involve"
+        ),
+        "Formal municipal agreements 2020-2023 with Philippine partners, as a clause",
+    )
+    years = [str(y) for y in sorted(interviews["year"].unique())]
+    out["interview_years"] = (", ".join(years[:-1]) + " and " + years[-1], "Years of the interviews")
+    return out
 
 
 KIND_ORDER = ("special_ward", "designated_city", "city", "town", "village")

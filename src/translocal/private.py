@@ -113,8 +113,11 @@ class DropInError(ValueError):
 
 def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A CSV file as strings (UTF-8 with or without BOM, or cp932), blank cells as ''."""
-    name = path.name
-    data = path.read_bytes()
+    return parse_text_table(path.name, path.read_bytes())
+
+
+def parse_text_table(name: str, data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The bytes of the CSV file ``name`` as strings, as ``read_text_table`` reads a file."""
     if not data.strip():
         return None, [Problem(name, None, None, None, "the file is empty")]
     for encoding in ("utf-8-sig", "cp932"):
@@ -375,9 +378,19 @@ def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...]
     """Read, normalise and validate the three tables in ``folder``; all problems at once.
 
     Files named in ``ignore`` may sit beside the tables (the synthetic truth.json)."""
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    files = {p.name: p.read_bytes() if p.is_file() else b"" for p in entries}
+    return validate_files(files, valid_codes, ignore)
+
+
+def validate_files(
+    files: dict[str, bytes], valid_codes: set[str], ignore: tuple[str, ...] = ()
+) -> dict[str, pd.DataFrame]:
+    """``validate_folder`` for the files' bytes by file name, before any is written (the
+    synthetic stand-ins meet the same contract as the author's files)."""
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    present = set(files)
     expected = {f"{t}.csv" for t in TABLES} | set(ignore) | {"README.md"}
     unknown = sorted(n for n in present - expected if not n.startswith("."))
     for name in unknown:
@@ -389,7 +402,7 @@ def validate_folder(folder: Path, valid_codes: set[str], ignore: tuple[str, ...]
         if file not in present:
             problems.append(Problem(file, None, None, None, "missing: real mode needs all three files"))
             continue
-        raw, found = read_text_table(folder / file)
+        raw, found = parse_text_table(file, files[file])
         problems += found
         if raw is None:
             continue

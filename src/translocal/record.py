@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .register import labour_signed
+from .register import SEARCHED_COUNTRIES, labour_signed
 
 #: The levels of Japanese government that sign (the national rows are context).
 LOCAL_LEVELS = ("prefecture", "municipality")
@@ -61,6 +61,70 @@ def signatories(register: pd.DataFrame, n_prefectures: int, n_municipalities: in
     return pd.DataFrame(out).T
 
 
+def register_values(
+    register: pd.DataFrame, search_log: pd.DataFrame, signatory_table: pd.DataFrame, unplaced: dict[str, int]
+) -> dict[str, tuple]:
+    """The register's numbers the manuscript cites, as ``key -> (value, description[, digits
+    or text])`` for ``Values.record_all``: its rows by level and status, the labour agreements,
+    the partner countries, the search (``search_log``, the register's query log), the
+    governments that signed (``signatory_table``, from ``signatories``) and the agreements
+    whose partner has no known place (``unplaced``: reason -> count, from
+    ``admin1.place_partners``)."""
+    rows = local(register)
+    n_local = len(rows)
+    labour = labour_signed(rows)
+    first_year = int(rows["signed_year"].min())
+    searched_on = register["searched_on"].max()
+    top_country = rows["partner_country"].value_counts()
+    since = rows.loc[labour, "signed_year"]
+    out = {
+        "n_register": (len(register), "Rows in the public register"),
+        "n_register_local": (n_local, "Signed agreements of prefectures and municipalities in the register"),
+        "n_register_prefectural": (int((rows["jp_level"] == "prefecture").sum()), "Of those, prefectural"),
+        "n_register_municipal": (int((rows["jp_level"] == "municipality").sum()), "Of those, municipal"),
+        "n_register_national": (int((register["jp_level"] == "national").sum()), "National memoranda (context rows)"),
+        "n_register_planned": (
+            int((register["status"] == "planned").sum()),
+            "Announced agreements not confirmed as signed",
+        ),
+        "n_register_labour": (int(labour.sum()), "Signed local agreements about workers (wholly or partly)"),
+        "n_register_countries": (rows["partner_country"].nunique(), "Partner countries of local agreements"),
+        "register_first_year": (first_year, "Year of the earliest local agreement", str(first_year)),
+        "register_searched_on": (searched_on, "Date the register's sources were last searched", searched_on),
+        "n_register_queries": (len(search_log), "Search queries in the register's log"),
+        "n_register_final_run": (
+            final_run(search_log["rows_added"]),
+            "Consecutive queries at the end of the log that added no new row (the stopping rule asks for 20)",
+        ),
+        "register_top_country": (COUNTRY_NAMES[top_country.index[0]], "Most frequent partner country"),
+        "register_top_country_share": (
+            100 * top_country.iloc[0] / n_local,
+            "Its share of local agreements (%)",
+            0,
+        ),
+        "share_labour_since_2019": (
+            100 * (since >= 2019).mean(),
+            "Share of local labour agreements signed from 2019 on (%)",
+            0,
+        ),
+    }
+    for level in LOCAL_LEVELS:
+        out[f"n_{level}_signed"] = (
+            int(signatory_table.at[level, "signed any agreement"]),
+            f"{level.title()}s with a signed agreement",
+        )
+        out[f"n_{level}_labour"] = (
+            int(signatory_table.at[level, "signed a labour agreement"]),
+            f"{level.title()}s with a signed labour agreement",
+        )
+    out["n_register_unplaced"] = (
+        sum(unplaced.values()),
+        "Local agreements whose partner has no known place (not drawn)",
+    )
+    out["n_countries_searched"] = (len(SEARCHED_COUNTRIES), "Sending countries the search covered")
+    return out
+
+
 def programme_counts(register: pd.DataFrame) -> pd.DataFrame:
     """Signed local agreements naming each programme (one agreement may name several), by level."""
     rows = local(register).assign(programme=lambda d: d["programme"].str.split(";")).explode("programme")
@@ -77,6 +141,15 @@ def partner_typology(local_rows: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
     table[("total", "")] = table.sum(axis=1)
     return table
+
+
+def partner_table(typology: pd.DataFrame) -> pd.DataFrame:
+    """``partner_typology`` as the paper's table: one header row ("prefecture: about workers"
+    …, "total") and the partner as a first column ("national: ministry" …)."""
+    table = typology.copy()
+    table.columns = [f"{level}: {subject}" for level, subject in table.columns[:-1]] + ["total"]
+    table.index = [f"{level}: {kind}" for level, kind in table.index]
+    return table.rename_axis("Partner").reset_index()
 
 
 def rests_on_inferred_dates(rows: pd.DataFrame, by: str = "jp_code") -> int:
@@ -132,6 +205,48 @@ def profile(frame: pd.DataFrame, codes: set[str], columns: dict[str, str], n_per
             }
         )
     return pd.DataFrame(rows)
+
+
+def profile_values(
+    columns: dict[str, str],
+    signed: pd.DataFrame,
+    n_signed: int,
+    labour: pd.DataFrame,
+    n_labour: int,
+    n_perm: int,
+) -> dict[str, tuple]:
+    """The profile tests' numbers the manuscript cites, as ``key -> (value, description[,
+    digits or text])`` for ``Values.record_all``: for each column (the keys of ``columns``, in
+    the order ``profile`` was given them) the difference in means and its permutation p-value,
+    for the ``n_signed`` municipalities with any signed agreement (``signed``) and the
+    ``n_labour`` with a labour agreement (``labour``)."""
+    out = {}
+    for key, (_, row) in zip(columns, labour.iterrows()):
+        out[f"profile_labour_diff_{key}"] = (
+            row["difference (signed - others)"],
+            f"Municipalities with a labour agreement minus the others: {row['variable']}",
+            2,
+        )
+        out[f"profile_labour_p_{key}"] = (
+            row["permutation p"],
+            f"Permutation p-value (labour agreements): {row['variable']}",
+            p_phrase(row["permutation p"]),
+        )
+    out["profile_n_labour"] = (n_labour, "Municipalities with a signed labour agreement in the register")
+    for key, (_, row) in zip(columns, signed.iterrows()):
+        out[f"profile_diff_{key}"] = (
+            row["difference (signed - others)"],
+            f"Signed municipalities minus the others: {row['variable']}",
+            2,
+        )
+        out[f"profile_p_{key}"] = (
+            row["permutation p"],
+            f"Permutation p-value: {row['variable']}",
+            p_phrase(row["permutation p"]),
+        )
+    out["profile_n_signed"] = (n_signed, "Municipalities with a signed agreement in the register")
+    out["profile_n_perm"] = (n_perm, "Permutations of the profile tests")
+    return out
 
 
 def kind_shares(frame: pd.DataFrame, codes: set[str], kinds: tuple[str, ...]) -> pd.DataFrame:

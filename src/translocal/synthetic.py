@@ -316,16 +316,24 @@ def generate(frame: pd.DataFrame, public: pd.DataFrame, places: pd.DataFrame, se
     }
 
 
+def files(generated: dict) -> dict[str, bytes]:
+    """The three tables (UTF-8 CSV) and truth.json as ``write`` writes them, by file name:
+    ``private.validate_files`` checks them before they are written."""
+    out = {
+        f"{name}.csv": generated[name].to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for name in ("survey_2019", "agreements", "interviews")
+    }
+    out["truth.json"] = (json.dumps(generated["truth"], indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return out
+
+
 def write(generated: dict, folder: Path) -> list[Path]:
     """Write the three tables (UTF-8 CSV) and truth.json into ``folder``, each only if changed."""
     written = []
-    for name in ("survey_2019", "agreements", "interviews"):
-        target = folder / f"{name}.csv"
-        dictionary.write_text(target, generated[name].to_csv(index=False, lineterminator="\n"))
+    for name, data in files(generated).items():
+        target = folder / name
+        dictionary.write_bytes(target, data)
         written.append(target)
-    target = folder / "truth.json"
-    dictionary.write_text(target, json.dumps(generated["truth"], indent=1, sort_keys=True) + "\n")
-    written.append(target)
     return written
 
 

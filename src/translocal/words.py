@@ -237,3 +237,46 @@ def formal_finding(estimate: float, p: float, alpha: float = ALPHA) -> str:
     if not p < alpha:
         return "show no clear difference in the chance of a formal agreement"
     return f"are {'more' if estimate > 0 else 'less'} likely to have a formal agreement"
+
+
+# What we found: notebook(s) 01_frame, 02_public_record and 03_private_layers
+
+
+def public_record_findings(entries: dict[str, dict], n_municipalities: int) -> str:
+    """The "What we found" list of notebook 02 (markdown bullets), from the texts of its
+    recorded values (``entries``: key -> {"text": …}, as ``Values.entries`` holds them) and the
+    number of municipalities of the frame."""
+    v = {key: entry["text"] for key, entry in entries.items()}
+    start, end = v["dif_start"], v["dif_end"]
+    return "\n".join(
+        [
+            (
+                f"- The register holds {v['n_register_local']} signed agreements of prefectures "
+                f"({v['n_register_prefectural']}) and municipalities ({v['n_register_municipal']}) with partners in "
+                f"{v['n_register_countries']} countries, most often {v['register_top_country']} "
+                f"({v['register_top_country_share']}%); {v['n_register_labour']} are about workers, "
+                f"{v['share_labour_since_2019']}% of those signed from 2019 on."
+            ),
+            (
+                f"- {v['n_prefecture_labour']} of 47 prefectures and {v['n_municipality_labour']} of "
+                f"{n_municipalities:,} municipalities have signed a labour agreement."
+            ),
+            (
+                f"- {v['dif_n_early']} prefectures had one before {start}; of the {v['dif_n_at_risk']} at risk from "
+                f"{start}, {v['dif_n_events']} signed by {end}. Among them (conditional on not having signed before "
+                f"{start}), prefectures with more technical interns per resident had {v['dif_finding_titp_per_1000']} "
+                f"(odds ratio {v['dif_or_titp_per_1000']} per SD, {v['dif_p_titp_per_1000']}; with period dummies "
+                f"{v['dif_per_p_titp_per_1000']}, counting only agreements wholly about workers "
+                f"{v['dif_strict_p_titp_per_1000']}); fiscally stronger ones had {v['dif_finding_fiscal_strength']} "
+                f"({v['dif_p_fiscal_strength']}); those whose neighbours had signed had "
+                f"{v['dif_finding_neighbour_share']} (odds ratio {v['dif_or_neighbour_share']}, 95% interval "
+                f"{v['dif_or_neighbour_share_low']} to {v['dif_or_neighbour_share_high']}). With {v['dif_n_at_risk']} "
+                "prefectures at risk, a non-significant estimate is weak evidence of no effect."
+            ),
+            (
+                f"- The {v['profile_n_signed']} municipalities that signed differ from the others in fiscal strength by "
+                f"{v['profile_diff_fiscal_strength']} (permutation {v['profile_p_fiscal_strength']}) and in log "
+                f"population by {v['profile_diff_log_population']} ({v['profile_p_log_population']})."
+            ),
+        ]
+    )
