@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from . import models
+from . import models, words
 from .outcome import (
     CAPACITY,
     CAPACITY_2021_22,  # noqa: F401 (re-exported: notebook 07 uses analysis.CAPACITY_2021_22)
@@ -863,3 +863,292 @@ def agreement_links(placed: pd.DataFrame, origins: pd.DataFrame, destinations, s
         missing = links.loc[local & links["origin_lon"].isna(), "jp_code"].tolist()
         raise ValueError(f"{source}: agreements whose Japanese party is not in the frame: {missing[:10]}")
     return links
+
+
+# --------------------------------------------------------------------------- values of notebook 06
+# Each function returns the numbers one section of notebook 06 reports, as
+# ``key -> (value, description[, digits or text])`` for the notebook's values (``record_all``).
+
+#: Critical |z| of the screen of the two cumulative-split slopes of a term (section 4).
+SPLIT_Z = 1.96
+
+
+def model_values(fits: dict[str, models.Fitted], weights: pd.Series, data: pd.DataFrame) -> dict[str, tuple]:
+    """The main models: samples, weights, each capacity term's and exposure's coefficient,
+    odds ratio and p-value in the main model, and exposure in the full-frame formal logit."""
+    main, formal = fits[MAIN], fits["formal_all"]
+    out = {
+        "n_model_respondents": (main.nobs, "Respondents in the ordered models"),
+        "n_model_frame": (formal.nobs, "Municipalities in the full-frame formal-agreement logit"),
+        "n_clusters": (main.n_clusters, "Prefectures (clusters) in the main model"),
+        "weight_min": (float(weights.min()), "Smallest non-response weight", 2),
+        "weight_max": (float(weights.max()), "Largest non-response weight", 2),
+        "sd_fiscal_strength": (
+            float(data["fiscal_strength"].std()),
+            "Standard deviation of the fiscal strength index",
+            2,
+        ),
+        "pseudo_r2_main": (main.pseudo_r2, "McFadden pseudo-R² of the main model", 3),
+    }
+    for term in (*CAPACITY, "prefecture_exposure"):
+        label, estimate, p = LABELS[term], main.params[term], main.pvalues[term]
+        out |= {
+            f"coef_{term}": (float(estimate), f"Main model coefficient: {label}", 2),
+            f"or_{term}": (float(np.exp(estimate)), f"Main model odds ratio: {label}", 2),
+            f"p_{term}": (float(p), f"Main model p-value (t, G-1 df): {label}", 3),
+            f"sig_{term}": (words.significance(p), f"Whether that coefficient is significant at 5%: {label}"),
+            f"ptext_{term}": (words.p_value(p), f"Main model p-value as printed: {label}"),
+        }
+    estimate, p = formal.params["prefecture_exposure"], formal.pvalues["prefecture_exposure"]
+    out["formal_exposure_or"] = (
+        float(np.exp(estimate)),
+        "Formal-agreement logit (all municipalities): odds ratio of prefecture exposure",
+        2,
+    )
+    out["formal_exposure_ptext"] = (words.p_value(p), "Its clustered p-value, as printed")
+    out["formal_exposure_finding"] = (
+        words.formal_finding(estimate, p),
+        "Results predicate for exposure in the formal-agreement logit (clustered t)",
+    )
+    return out
+
+
+def effect_values(ame: pd.DataFrame) -> dict[str, tuple]:
+    """The average marginal effects on P(formal agreement) with their bootstrap bounds (the
+    ``ame`` table of ``effect_tables``): per unit and per SD of each term in the partial
+    proportional-odds model, per SD in the full-frame logit, which intervals exclude zero, and
+    fiscal strength's effect per 0.1 of its index in both models."""
+    by_term = ame.set_index(["term", "outcome"])
+    out = {}
+    for term in (*CAPACITY, "prefecture_exposure"):
+        label = LABELS[term]
+        row, logit_row = by_term.loc[(term, "P(strength = 2)")], by_term.loc[(term, "P(formal agreement)")]
+        out |= {
+            f"ame2_{term}": (
+                float(row["estimate"]),
+                f"AME on P(formal agreement), partial proportional odds, points per unit: {label}",
+                1,
+            ),
+            f"ame2_{term}_low": (float(row["low"]), "Lower bootstrap bound of that AME", 1),
+            f"ame2_{term}_high": (float(row["high"]), "Upper bootstrap bound of that AME", 1),
+        }
+        for key, r, model in (("ame2sd", row, "partial proportional odds"), ("amefsd", logit_row, "full-frame logit")):
+            out |= {
+                f"{key}_{term}": (
+                    float(r["estimate_sd"]),
+                    f"AME on P(formal agreement), {model}, points per SD: {label}",
+                    1,
+                ),
+                f"{key}_{term}_low": (float(r["low_sd"]), "Its lower bootstrap bound", 1),
+                f"{key}_{term}_high": (float(r["high_sd"]), "Its upper bootstrap bound", 1),
+            }
+        out[f"formal_evidence_{term}"] = (
+            words.formal_evidence((row["low"], row["high"]), (logit_row["low"], logit_row["high"])),
+            f"Which models' intervals for the effect on P(formal agreement) exclude zero: {label}",
+        )
+    for key, outcome, model in (("ame2", "P(strength = 2)", ""), ("amef", "P(formal agreement)", ", full-frame logit")):
+        fiscal = by_term.loc[("fiscal_strength", outcome)]
+        out |= {
+            f"{key}_fiscal_tenth": (
+                float(fiscal["estimate"]) / 10,
+                f"AME of fiscal strength on P(formal){model}, points per 0.1 of the index",
+                1,
+            ),
+            f"{key}_fiscal_tenth_low": (float(fiscal["low"]) / 10, "Its lower bootstrap bound", 1),
+            f"{key}_fiscal_tenth_high": (float(fiscal["high"]) / 10, "Its upper bootstrap bound", 1),
+        }
+    return out
+
+
+def proportional_odds_values(
+    split_table: pd.DataFrame, omnibus: dict, free: tuple[str, ...], partial: models.Fitted
+) -> dict[str, tuple]:
+    """The proportional-odds check (``partial_odds_rule``: the table of split slopes, the
+    omnibus test and the freed terms) and the partial proportional-odds fit."""
+    flagged = split_table.loc[split_table["z"].abs() > SPLIT_Z]
+    named = [
+        f"“{LABELS[t]}”" + ("" if judged else " (not judged: too few prefectures)")
+        for t, judged in zip(flagged["term"], flagged["in_omnibus"])
+    ]
+    return {
+        "n_ppo_free": (len(free), "Terms freed at the formal step by the rule"),
+        "ppo_free_terms": (
+            words.terms_phrase([f"“{LABELS[t]}”" for t in free], "no term"),
+            "The terms freed at the formal step, in words",
+        ),
+        "ppo_negative": (
+            partial.extra["negative_probabilities"],
+            "Respondents with a negative predicted probability in the partial proportional-odds model",
+        ),
+        "po_flagged_terms": (
+            words.terms_phrase(named),
+            "The terms whose cumulative-split slopes differ (|z| > 1.96), named",
+        ),
+        "po_wald": (omnibus["wald"], "Proportional-odds check: Wald statistic (cumulative splits)", 1),
+        "po_df": (omnibus["df"], "Its degrees of freedom"),
+        "po_p": (omnibus["p"], "Its p-value", 3),
+        "n_po_flagged": (len(flagged), "Terms whose two cumulative-split slopes differ (|z| > 1.96)"),
+        "po_verdict": (words.test_verdict(omnibus["p"]), "Whether the omnibus test rejects proportional odds at 5%"),
+        "po_flagged_phrase": (
+            words.count_phrase(len(flagged), "term has", "terms have"),
+            "Terms whose two cumulative-split slopes differ, as a clause",
+        ),
+        "z_crit": (SPLIT_Z, "Critical value of the slope-difference screen", 2),
+    }
+
+
+def exposure_values(fits: dict[str, models.Fitted], wild: dict, data: pd.DataFrame) -> dict[str, tuple]:
+    """Prefecture exposure judged by the wild cluster score bootstrap (``exposure_test``)
+    beside the main model's clustered t-test."""
+    main = fits[MAIN]
+    exposed = int(data.groupby("prefecture_code")["prefecture_exposure"].first().sum())
+    return {
+        "exposure_wild_p": (wild["p"], "Wild cluster score bootstrap p-value of prefecture exposure", 3),
+        "n_wild": (wild["n_boot"], "Wild bootstrap draws"),
+        "n_exposed_prefectures_model": (exposed, "Exposed prefectures in the model data"),
+        "finding_prefecture_exposure": (
+            words.finding(main.params["prefecture_exposure"], wild["p"]),
+            "Results predicate for exposure (judged by the wild cluster score bootstrap)",
+        ),
+        "exposure_t_vs_wild": (
+            words.tests_agree(main.pvalues["prefecture_exposure"], wild["p"]),
+            "Whether the clustered t-test and the wild bootstrap agree on exposure at 5%",
+        ),
+    }
+
+
+def bootstrap_values(boot: models.Bootstrap) -> dict[str, tuple]:
+    """The prefecture cluster bootstrap: resamples requested, failed, and without Tokyo."""
+    return {
+        "n_boot": (boot.n_requested, "Cluster bootstrap resamples requested"),
+        "n_boot_failed": (boot.n_failed, "Bootstrap resamples that could not be fitted"),
+        "n_boot_without_ward": (
+            int(bootstrap_drops(boot)["kind_special_ward"]),
+            "Bootstrap resamples without Tokyo (no special-ward term)",
+        ),
+    }
+
+
+def policies_values(policies: models.Fitted) -> dict[str, tuple]:
+    """The binomial model of the number of policies: its dispersion and what its tests say."""
+    extra = policies.extra
+    return {
+        "policies_dispersion": (extra["dispersion"], "Pearson dispersion of the binomial policies model", 2),
+        "policies_dispersion_p_over": (extra["dispersion_p"], "One-sided p-value of overdispersion", 3),
+        "policies_dispersion_word": (
+            words.dispersion_word(extra["dispersion"], extra["dispersion_p"], extra["dispersion_p_under"]),
+            "The policies count's dispersion in words, as its tests say",
+        ),
+    }
+
+
+def findings_values(fits: dict[str, models.Fitted], spec: EffectSpec) -> dict[str, tuple]:
+    """The words of the results on capacity, chosen from the main model's estimates: one
+    predicate per capacity term, how many are significant, and the findings sentence with
+    odds ratios per SD (of decline, for population change, to read in its direction)."""
+    main = fits[MAIN]
+    out = {
+        f"finding_{term}": (
+            words.finding(main.params[term], main.pvalues[term], reverse=term == "pop_change_2018_19"),
+            f"Results predicate for: {words.SUBJECTS[term]}",
+        )
+        for term in CAPACITY
+    }
+    n_significant = sum(1 for term in CAPACITY if main.pvalues[term] < words.ALPHA)
+    per_sd = odds_ratios_per_sd(main, spec.sd, reverse=("pop_change_2018_19",))
+    sizes = {t: f"odds ratio {r.odds_ratio:.2f} per SD, {r.low:.2f} to {r.high:.2f}" for t, r in per_sd.iterrows()}
+    out |= {
+        "n_capacity_significant": (n_significant, "Capacity covariates significant at 5% in the main model"),
+        "alpha": (words.ALPHA, "Significance level used for the words of the text", 2),
+        "fiscal_step": (0.1, "Step of the fiscal strength index for the marginal effect quoted in the text", 1),
+        "capacity_summary": (
+            words.capacity_summary(n_significant),
+            "How many capacity covariates are significant at 5%, in words",
+        ),
+        "pop_change_p10": (
+            spec.by_values["fast decline (10th percentile)"],
+            "10th percentile of population change 2018–19 (%), the fast-decline curve",
+            2,
+        ),
+        "findings_capacity": (
+            words.capacity_sentence(
+                {t: main.params[t] for t in CAPACITY}, {t: main.pvalues[t] for t in CAPACITY}, sizes
+            ),
+            "The main model's findings on capacity, one sentence with effect sizes",
+        ),
+    }
+    return out
+
+
+def formal_findings_values(entries: dict[str, dict]) -> dict[str, tuple]:
+    """The findings sentence on formal agreements, built from the printed texts of values
+    already recorded (``entries``: key -> {"text": …}, from ``effect_values`` and
+    ``findings_values``), so that it quotes exactly the numbers the text prints elsewhere."""
+    v = {key: entry["text"] for key, entry in entries.items()}
+    sentence = words.formal_sentence(
+        v["fiscal_step"],
+        (v["ame2_fiscal_tenth"], v["ame2_fiscal_tenth_low"], v["ame2_fiscal_tenth_high"]),
+        (v["amef_fiscal_tenth"], v["amef_fiscal_tenth_low"], v["amef_fiscal_tenth_high"]),
+        v["formal_evidence_fiscal_strength"],
+    )
+    return {"findings_formal": (sentence, "The findings on formal agreements, one sentence from both models")}
+
+
+def model_files(
+    fits: dict[str, models.Fitted],
+    policies: models.Fitted,
+    ame: pd.DataFrame,
+    curves: pd.DataFrame,
+    recovered: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """What notebook 06 saves for the figures, by file name (without ``.csv``): the tidy
+    estimates and fit statistics of every model and of the policies model, the marginal effects
+    and curves, and in synthetic mode the parameter recovery and its Monte-Carlo coverage."""
+    every = [*fits.values(), policies]
+    files = {
+        "estimates": pd.concat([fit.tidy() for fit in every], ignore_index=True),
+        "fit_statistics": pd.DataFrame([fit.stats() for fit in every]).drop(columns=["quasi_bse"]),
+        "ame": ame,
+        "curves": curves,
+    }
+    if recovered is not None:
+        files |= {"recovery": recovered, "recovery_coverage": coverage}
+    return files
+
+
+def recovery_values(recovered: pd.DataFrame | None, coverage: pd.DataFrame | None) -> dict[str, tuple]:
+    """Parameter recovery on synthetic data (``recovery`` and the Monte-Carlo ``coverage``
+    table of ``synthetic.coverage_table``); nothing with real data (both ``None``)."""
+    if recovered is None or coverage is None:
+        return {}
+    out = {
+        "n_recovered": (
+            int(recovered["covered"].sum()),
+            "True values inside the 95% intervals in this one data set (synthetic)",
+        ),
+        "n_recovery_terms": (len(recovered), "Coefficients checked against the truth (synthetic)"),
+    }
+    capacity = coverage.loc[coverage["term"].isin(CAPACITY)]
+    for model, key in ((MAIN, "mc_ordered"), ("formal_all", "mc_formal")):
+        rows = capacity.loc[capacity["model"] == model]
+        out |= {
+            f"{key}_reps": (
+                int(rows["replications"].max()),
+                f"Monte-Carlo data sets for the {model} coverage (synthetic)",
+            ),
+            f"{key}_capacity": (
+                100 * rows["covered"].sum() / rows["replications"].sum(),
+                f"Pooled coverage (%) of the capacity coefficients' 95% intervals, {model} (synthetic)",
+                0,
+            ),
+            f"{key}_capacity_min": (100 * rows["coverage"].min(), "Lowest coverage (%) of one capacity coefficient", 0),
+            f"{key}_capacity_max": (
+                100 * rows["coverage"].max(),
+                "Highest coverage (%) of one capacity coefficient",
+                0,
+            ),
+        }
+    ward = coverage.set_index(["model", "term"]).loc[(MAIN, "kind_special_ward"), "coverage"]
+    out["mc_ordered_ward"] = (100 * ward, "Coverage (%) of the special-ward dummy, main model (synthetic)", 0)
+    return out
