@@ -189,3 +189,81 @@ def test_model_files_add_recovery_in_synthetic_mode(main_fits):
         "recovery",
         "recovery_coverage",
     ]
+
+
+# ------------------------------------------------------------------------------ notebook 07
+def moran_row(i, p):
+    return {"I": i, "expected_I": -0.001, "p_sim": p, "p_two_sided": 2 * p, "n": 100}
+
+
+def test_residual_moran_values_read_the_rows_and_the_draws():
+    table = pd.DataFrame([moran_row(0.3, 0.001), moran_row(0.01, 0.3)], index=["outcome", "pearson"])
+    surrogate = pd.DataFrame([moran_row(0.02, 0.01), moran_row(-0.01, 0.4), moran_row(0.0, 0.5), moran_row(0.01, 0.2)])
+    knn = pd.DataFrame([moran_row(0.0, 0.5)] * 4)
+    values = well_formed(analysis.residual_moran_values(table, surrogate, knn, 999))
+    assert values["moran_outcome_i"][0] == 0.3 and values["moran_pearson_p"][0] == 0.3
+    assert values["moran_outcome_verdict"][0] == "cluster in space"
+    assert values["moran_pearson_verdict"][0] == "no statistically significant"
+    assert values["moran_surrogate_i_min"][0] == -0.01 and values["moran_surrogate_p_max"][0] == 0.5
+    # two-sided p: 0.02 is below 0.05, 0.4 is not
+    assert values["n_surrogate_significant"][0] == 1 and values["n_surrogate_significant_knn"][0] == 0
+    assert values["surrogate_draws"][0] == 4 and values["n_surrogate_expected"] == (
+        0.2, "Draws expected below 0.05 by chance without autocorrelation", 0,
+    )  # fmt: skip
+    assert values["permutations"][0] == 999
+
+
+def test_lisa_values_count_each_cluster():
+    lisa = pd.Series(["High-High", "High-High", "Low-Low", "Not significant", "Low-High"])
+    fdr = pd.Series(["High-High", "Not significant", "Not significant", "Not significant", "Not significant"])
+    values = well_formed(analysis.lisa_values(lisa, fdr))
+    assert [values[f"lisa_{k}"][0] for k in ("high_high", "low_low", "high_low", "low_high")] == [2, 1, 0, 1]
+    assert values["n_lisa_flagged"][0] == 4 and values["n_lisa_flagged_fdr"][0] == 1
+    assert values["lisa_high_low"][1] == "LISA High-Low municipalities"
+
+
+def lag_table():
+    return pd.DataFrame(
+        {"term": ["const", "fiscal_strength", "rho"], "coef": [0.1, -0.25, 0.5], "se": [0.01, 0.1, 0.1],
+         "p": [0.2, 0.012, 0.0001], "total_impact": [np.nan, -0.5, np.nan]}
+    )  # fmt: skip
+
+
+def test_spatial_lag_values_and_table():
+    values = well_formed(analysis.spatial_lag_values(lag_table()))
+    assert values["lag_rho"] == (0.5, "Spatial-lag LPM: rho", 2) and values["lag_fiscal_total"][0] == -0.5
+    assert values["lag_fiscal_sig"][0] == "statistically significant" and values["lag_fiscal_p"][0] == 0.012
+    shown = analysis.spatial_lag_display(lag_table())
+    assert list(shown.columns) == ["", "Coefficient", "SE", "p", "Total impact"]
+    assert shown[""].tolist() == [LABELS["const"], LABELS["fiscal_strength"], "ρ (spatial lag)"]
+    assert shown["Coefficient"].tolist() == ["0.100", "−0.250", "0.500"]
+    assert shown["Total impact"].tolist() == ["", "−0.500", ""]
+
+
+def test_robustness_values_range_words_and_columns():
+    robust = {}
+    for i, key in enumerate(analysis.ROBUSTNESS):
+        params = {"fiscal_strength": 1.0 + i / 100, "prefecture_exposure": 0.3}
+        if key in ("covariates_2021_22", "titp_mi"):
+            params["log_titp_per_1000_2021"] = 0.2
+        exposure_p = 0.01 if key == "exposure_2023" else 0.3
+        robust[key] = fit(key, params, {"fiscal_strength": 0.01, "prefecture_exposure": exposure_p}, nobs=900 + i)
+    table = pd.DataFrame({"strength": [2, 1, None, 0, None], "strength_pushdown": [2, 2, 2, 0, None]})
+    values = well_formed(analysis.robustness_values(robust, table, 20))
+    one_change = [k for k in analysis.ROBUSTNESS if k not in analysis.BOUNDS]
+    assert values["robust_fiscal_min"][0] == 1.0 and values["robust_fiscal_max"][0] == pytest.approx(
+        1 + (len(one_change) - 1) / 100
+    )
+    assert values["robust_fiscal_word"][0] == "stable"
+    assert values["robust_fiscal_sig_all"][0] == "statistically significant in every column"
+    assert (
+        values["exposure_definitions"][0] == "statistically significant only when it counts labour agreements by 2023"
+    )
+    assert values["exposure_2023_sig"][0] == "statistically significant" and values["exposure_any_sig"][0].startswith(
+        "not"
+    )
+    assert values["n_pushed_recoded"][0] == 2 and values["n_strength_unknown"][0] == 2
+    assert values["n_no_large"][0] == 901 and values["n_imputations"][0] == 20
+    assert values["bound_1_fiscal"][1] == "Full frame, unknown = 1: fiscal strength coefficient"
+    assert {f"robust_{k}_fiscal_strength" for k in analysis.ROBUSTNESS} <= values.keys()
+    assert "robust_titp_mi_log_titp_per_1000_2021" in values and "robust_main_log_titp_per_1000_2021" not in values

@@ -15,7 +15,7 @@ from scipy import special
 from . import models, words
 from .outcome import (
     CAPACITY,
-    CAPACITY_2021_22,  # noqa: F401 (re-exported: notebook 07 uses analysis.CAPACITY_2021_22)
+    CAPACITY_2021_22,
     COVARIATES,
     COVARIATES_2021_22,
     LABELS,
@@ -1151,4 +1151,194 @@ def recovery_values(recovered: pd.DataFrame | None, coverage: pd.DataFrame | Non
         }
     ward = coverage.set_index(["model", "term"]).loc[(MAIN, "kind_special_ward"), "coverage"]
     out["mc_ordered_ward"] = (100 * ward, "Coverage (%) of the special-ward dummy, main model (synthetic)", 0)
+    return out
+
+
+# --------------------------------------------------------------------------- values of notebook 07
+def residual_moran_values(
+    moran_table: pd.DataFrame, surrogate: pd.DataFrame, surrogate_knn: pd.DataFrame, permutations: int
+) -> dict[str, tuple]:
+    """Moran's I of the models' residuals: ``moran_table`` holds the formal agreements
+    themselves in its first row and the formal-agreement logit's Pearson residuals in its
+    second; ``surrogate`` and ``surrogate_knn`` one row per surrogate-residual draw of the main
+    model (``spatial.moran`` results on contiguity and on the 6 nearest respondents).
+    Residual autocorrelation of either sign matters, so the draws are counted by their
+    two-sided p-values."""
+    outcome, pearson = moran_table.iloc[0], moran_table.iloc[1]
+    draws = len(surrogate)
+    return {
+        "moran_surrogate_i_min": (
+            float(surrogate["I"].min()),
+            "Moran's I of the surrogate residuals: smallest over the draws",
+            3,
+        ),
+        "moran_surrogate_i_max": (
+            float(surrogate["I"].max()),
+            "Moran's I of the surrogate residuals: largest over the draws",
+            3,
+        ),
+        "moran_surrogate_p_max": (
+            float(surrogate["p_sim"].max()),
+            "Largest permutation p-value over the surrogate draws",
+            3,
+        ),
+        "moran_surrogate_p_min": (
+            float(surrogate["p_sim"].min()),
+            "Smallest permutation p-value over the surrogate draws",
+            3,
+        ),
+        "n_surrogate_significant": (
+            int((surrogate["p_two_sided"] < 0.05).sum()),
+            "Surrogate draws with two-sided p < 0.05 (contiguity)",
+        ),
+        "n_surrogate_significant_knn": (
+            int((surrogate_knn["p_two_sided"] < 0.05).sum()),
+            "Surrogate draws with two-sided p < 0.05 (6 nearest)",
+        ),
+        "n_surrogate_expected": (draws * 0.05, "Draws expected below 0.05 by chance without autocorrelation", 0),
+        "moran_pearson_i": (float(pearson["I"]), "Moran's I of the formal-agreement logit's Pearson residuals", 3),
+        "moran_pearson_p": (float(pearson["p_sim"]), "Its permutation p-value", 3),
+        "moran_outcome_i": (float(outcome["I"]), "Moran's I of formal agreements themselves", 3),
+        "moran_outcome_p": (float(outcome["p_sim"]), "Its permutation p-value", 3),
+        "permutations": (permutations, "Permutations of the Moran and LISA tests"),
+        "surrogate_draws": (draws, "Surrogate-residual draws"),
+        "moran_outcome_verdict": (
+            words.clustering(outcome["p_sim"]),
+            "Whether formal agreements themselves cluster in space (Moran's I at 5%)",
+        ),
+        "moran_pearson_verdict": (
+            words.autocorrelation(pearson["p_sim"]),
+            "Spatial autocorrelation of the formal-agreement model's residuals, in words",
+        ),
+    }
+
+
+def lisa_values(lisa: pd.Series, lisa_fdr: pd.Series) -> dict[str, tuple]:
+    """The LISA clusters (``spatial.lisa_clusters``, at p < 0.05 and at a 5% false discovery
+    rate): municipalities in each kind of cluster and flagged in all."""
+    out = {
+        f"lisa_{label.lower().replace('-', '_')}": (int((lisa == label).sum()), f"LISA {label} municipalities")
+        for label in ("High-High", "Low-Low", "High-Low", "Low-High")
+    }
+    out["n_lisa_flagged"] = (int((lisa != "Not significant").sum()), "Municipalities in a LISA cluster at p < 0.05")
+    out["n_lisa_flagged_fdr"] = (
+        int((lisa_fdr != "Not significant").sum()),
+        "Municipalities in a LISA cluster at a 5% false discovery rate",
+    )
+    return out
+
+
+def spatial_lag_values(lag_table: pd.DataFrame) -> dict[str, tuple]:
+    """The spatial-lag linear probability model (``spatial.spatial_lag_lpm``'s table with a
+    ``total_impact`` column): rho, and fiscal strength's coefficient and total impact."""
+    lag = lag_table.set_index("term")
+    return {
+        "lag_rho": (float(lag.loc["rho", "coef"]), "Spatial-lag LPM: rho", 2),
+        "lag_rho_p": (float(lag.loc["rho", "p"]), "Spatial-lag LPM: p-value of rho", 3),
+        "lag_fiscal": (float(lag.loc["fiscal_strength", "coef"]), "Spatial-lag LPM: fiscal strength coefficient", 3),
+        "lag_fiscal_p": (float(lag.loc["fiscal_strength", "p"]), "Spatial-lag LPM: p-value of fiscal strength", 3),
+        "lag_fiscal_total": (
+            float(lag.loc["fiscal_strength", "total_impact"]),
+            "Spatial-lag LPM: total impact of fiscal strength",
+            3,
+        ),
+        "lag_fiscal_sig": (
+            words.significance(lag.loc["fiscal_strength", "p"]),
+            "Significance of fiscal strength in the spatial-lag LPM",
+        ),
+    }
+
+
+def spatial_lag_display(lag_table: pd.DataFrame) -> pd.DataFrame:
+    """The spatial-lag model as the appendix table prints it: labelled terms, coefficients,
+    SEs and p-values to three decimals (typographic minus), and the total impact."""
+
+    def signed(x: float) -> str:
+        return f"{x:.3f}".replace("-", "−")
+
+    return pd.DataFrame(
+        {
+            "": lag_table["term"].map(lambda t: LABELS.get(t, "ρ (spatial lag)" if t == "rho" else t)),
+            "Coefficient": lag_table["coef"].map(signed),
+            "SE": lag_table["se"].map(lambda x: f"{x:.3f}"),
+            "p": lag_table["p"].map(lambda x: f"{x:.3f}"),
+            "Total impact": lag_table["total_impact"].map(lambda x: "" if np.isnan(x) else signed(x)),
+        }
+    )
+
+
+#: Prefecture exposure under the three other definitions of the robustness table, as the text names them.
+EXPOSURE_DEFINITIONS = {
+    "exposure_strict": "agreements wholly about workers by 2019",
+    "exposure_2023": "labour agreements by 2023",
+    "exposure_any": "any formal agreement by 2023",
+}
+
+
+def robustness_values(robust: dict[str, models.Fitted], table: pd.DataFrame, n_imputations: int) -> dict[str, tuple]:
+    """The robustness table (``robustness_fits`` on the analysis ``table``): the range and
+    stability of fiscal strength's coefficient over the columns that change one thing (the
+    bounds change the sample, the weights and the coding of the outcome at once, and are
+    reported on their own), exposure under the other definitions, the samples, and the
+    coefficients of fiscal strength and the 2021–22 covariates in every column."""
+    one_change = [key for key in ROBUSTNESS if key not in BOUNDS]
+    fiscal_across = [robust[key].params["fiscal_strength"] for key in one_change]
+    exposure_p = {key: robust[key].pvalues["prefecture_exposure"] for key in EXPOSURE_DEFINITIONS}
+    out = {
+        "robust_fiscal_min": (
+            min(fiscal_across),
+            "Smallest fiscal-strength coefficient across the robustness columns",
+            2,
+        ),
+        "robust_fiscal_max": (
+            max(fiscal_across),
+            "Largest fiscal-strength coefficient across the robustness columns",
+            2,
+        ),
+        "robust_fiscal_word": (
+            "stable" if words.stable(fiscal_across) else "not stable",
+            "Whether fiscal strength's coefficient is stable across the robustness columns",
+        ),
+        "robust_fiscal_sig_all": (
+            words.significant_everywhere([robust[key].pvalues["fiscal_strength"] for key in one_change]),
+            "Whether fiscal strength is significant at 5% in every robustness column",
+        ),
+        "exposure_strict_sig": (
+            words.significance(exposure_p["exposure_strict"]),
+            "Significance of prefecture exposure defined by agreements wholly about workers signed by the end of 2019",
+        ),
+        "exposure_2023_sig": (
+            words.significance(exposure_p["exposure_2023"]),
+            "Significance of prefecture exposure defined by labour agreements signed by the end of 2023",
+        ),
+        "exposure_any_sig": (
+            words.significance(exposure_p["exposure_any"]),
+            "Significance of prefecture exposure defined by any formal agreement signed by the end of 2023",
+        ),
+        "exposure_definitions": (
+            words.significant_under({EXPOSURE_DEFINITIONS[key]: p for key, p in exposure_p.items()}),
+            "Under which of the three other definitions prefecture exposure is significant, in one clause",
+        ),
+        "n_pushed_recoded": (
+            int(((table["strength_pushdown"] == 2) & (table["strength"] != 2)).sum()),
+            "Municipalities recoded to strength 2 by pushing prefectural agreements down",
+        ),
+        "n_imputations": (n_imputations, "Imputations of the censored TITP counts"),
+        "n_no_large": (robust["no_large"].nobs, "Respondents without designated cities and special wards"),
+        "n_strength_unknown": (
+            int(table["strength"].isna().sum()),
+            "Municipalities whose strength is unknown (bounded in two columns)",
+        ),
+    }
+    for key in BOUNDS:
+        fit, name = robust[key], ROBUSTNESS[key]
+        out[f"{key}_fiscal"] = (float(fit.params["fiscal_strength"]), f"{name}: fiscal strength coefficient", 2)
+        out[f"{key}_fiscal_sig"] = (
+            words.significance(fit.pvalues["fiscal_strength"]),
+            f"{name}: whether fiscal strength is significant at 5%",
+        )
+    for key, name in ROBUSTNESS.items():
+        for term in ("fiscal_strength", *CAPACITY_2021_22[1:]):
+            if term in robust[key].params:
+                out[f"robust_{key}_{term}"] = (float(robust[key].params[term]), f"{name}: {LABELS[term]}", 2)
     return out
