@@ -200,3 +200,83 @@ def test_public_record_findings_need_every_value():
     incomplete = {k: v for k, v in PUBLIC_RECORD.items() if k != "dif_n_events"}
     with pytest.raises(KeyError, match="dif_n_events"):
         words.public_record_findings(_entries(**incomplete), n_municipalities=1741)
+
+
+def _entries(texts):
+    return {key: {"text": text, "description": "", "value": text} for key, text in texts.items()}
+
+
+REGRESSION_TEXTS = {
+    "n_model_respondents": "1,160", "capacity_summary": "several measures of capacity and need are associated",
+    "finding_fiscal_strength": "are more likely to build stronger assemblages", "or_fiscal_strength": "5.89",
+    "ptext_fiscal_strength": "p < 0.001", "po_p": "0.210", "po_verdict": "gives no evidence against",
+    "po_flagged_terms": "none", "ppo_free_terms": "no term", "ame2_fiscal_tenth": "1.2",
+    "ame2_fiscal_tenth_low": "0.6", "ame2_fiscal_tenth_high": "1.9", "amef_fiscal_tenth": "0.9",
+    "amef_fiscal_tenth_low": "−0.1", "amef_fiscal_tenth_high": "1.8",
+    "formal_evidence_fiscal_strength": "the partial proportional-odds model's interval excludes zero",
+    "n_exposed_prefectures_model": "6", "p_prefecture_exposure": "0.041", "exposure_wild_p": "0.120",
+    "exposure_t_vs_wild": "disagree", "policies_dispersion_word": "overdispersed", "policies_dispersion": "1.40",
+    "policies_dispersion_p_over": "0.001",
+}  # fmt: skip
+
+
+def test_regression_findings_quote_the_recorded_texts():
+    text = words.regression_findings(_entries(REGRESSION_TEXTS))
+    lines = text.split("\n")
+    assert len(lines) == 5 and all(line.startswith("- ") for line in lines)
+    assert lines[0] == (
+        "- In the main model (1,160 respondents, weighted, covariates measured before the survey), several measures "
+        "of capacity and need are associated; fiscally stronger municipalities are more likely to build stronger "
+        "assemblages (odds ratio 5.89, p < 0.001)."
+    )
+    assert "(−0.1 to 1.8): the partial proportional-odds model's interval excludes zero." in lines[2]
+    assert lines[3].endswith("wild cluster score bootstrap p = 0.120; the two tests disagree.")
+    assert (
+        lines[4] == "- The number of policies is overdispersed (dispersion 1.40, one-sided p of overdispersion 0.001)."
+    )
+    synthetic = REGRESSION_TEXTS | {
+        "mc_ordered_reps": "100", "mc_ordered_capacity": "94", "mc_ordered_capacity_min": "91",
+        "mc_ordered_capacity_max": "97", "mc_formal_capacity": "95", "mc_formal_reps": "250",
+    }  # fmt: skip
+    last = words.regression_findings(_entries(synthetic)).split("\n")[-1]
+    assert last == (
+        "- Synthetic check: over 100 simulated data sets the main model's 95% intervals of the capacity "
+        "coefficients covered the truth 94% of the time (91–97% by term); the formal-agreement logit's 95% over 250."
+    )
+    with pytest.raises(KeyError):
+        words.regression_findings(_entries({k: v for k, v in REGRESSION_TEXTS.items() if k != "po_p"}))
+
+
+SPATIAL_TEXTS = {
+    "moran_surrogate_i_min": "−0.021", "moran_surrogate_i_max": "0.013", "surrogate_draws": "20",
+    "n_surrogate_significant": "1", "n_surrogate_expected": "1", "n_surrogate_significant_knn": "0",
+    "moran_outcome_verdict": "cluster in space", "moran_outcome_i": "0.112", "moran_outcome_p": "0.001",
+    "moran_pearson_verdict": "no statistically significant", "moran_pearson_i": "0.010", "moran_pearson_p": "0.240",
+    "n_lisa_flagged": "131", "n_lisa_flagged_fdr": "0", "lag_rho": "0.31", "lag_rho_p": "0.002",
+    "lag_fiscal": "0.151", "lag_fiscal_sig": "statistically significant", "lag_fiscal_p": "0.004",
+    "robust_fiscal_min": "1.52", "robust_fiscal_max": "1.94", "robust_fiscal_word": "stable",
+    "robust_fiscal_sig_all": "statistically significant in every column", "n_strength_unknown": "560",
+    "bound_0_fiscal": "1.70", "bound_1_fiscal": "0.95",
+    "exposure_definitions": "not statistically significant under any of the three definitions",
+}  # fmt: skip
+
+
+def test_spatial_findings_quote_the_recorded_texts():
+    lines = words.spatial_findings(_entries(SPATIAL_TEXTS)).split("\n")
+    assert len(lines) == 6 and all(line.startswith("- ") for line in lines)
+    assert lines[0] == (
+        "- Surrogate residuals of the ordered model: Moran's I from −0.021 to 0.013 over 20 draws; 1 of them with "
+        "two-sided p < 0.05 on contiguity (1 expected by chance without autocorrelation) and 0 on the 6 nearest "
+        "respondents."
+    )
+    assert lines[1] == (
+        "- Formal agreements themselves cluster in space (I = 0.112, p = 0.001); the residuals of the "
+        "formal-agreement model show no statistically significant autocorrelation (I = 0.010, p = 0.240)."
+    )
+    assert lines[2] == "- LISA: 131 municipalities flagged at p < 0.05, 0 after the false-discovery-rate correction."
+    assert "is 0.151 (statistically significant, p = 0.004)." in lines[3]
+    assert lines[4].endswith("Coding all 560 unknown strengths 0 gives 1.70, coding them 1 gives 0.95.")
+    assert lines[5] == (
+        "- Under the three other definitions, prefecture exposure is not statistically significant under any of "
+        "the three definitions."
+    )

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from . import models
+from . import models, words
 from .outcome import (
     CAPACITY,
-    CAPACITY_2021_22,  # noqa: F401 (re-exported: notebook 07 uses analysis.CAPACITY_2021_22)
+    CAPACITY_2021_22,
     COVARIATES,
     COVARIATES_2021_22,
     LABELS,
@@ -863,3 +863,482 @@ def agreement_links(placed: pd.DataFrame, origins: pd.DataFrame, destinations, s
         missing = links.loc[local & links["origin_lon"].isna(), "jp_code"].tolist()
         raise ValueError(f"{source}: agreements whose Japanese party is not in the frame: {missing[:10]}")
     return links
+
+
+# --------------------------------------------------------------------------- values of notebook 06
+# Each function returns the numbers one section of notebook 06 reports, as
+# ``key -> (value, description[, digits or text])`` for the notebook's values (``record_all``).
+
+#: Critical |z| of the screen of the two cumulative-split slopes of a term (section 4).
+SPLIT_Z = 1.96
+
+
+def model_values(fits: dict[str, models.Fitted], weights: pd.Series, data: pd.DataFrame) -> dict[str, tuple]:
+    """The main models: samples, weights, each capacity term's and exposure's coefficient,
+    odds ratio and p-value in the main model, and exposure in the full-frame formal logit."""
+    main, formal = fits[MAIN], fits["formal_all"]
+    out = {
+        "n_model_respondents": (main.nobs, "Respondents in the ordered models"),
+        "n_model_frame": (formal.nobs, "Municipalities in the full-frame formal-agreement logit"),
+        "n_clusters": (main.n_clusters, "Prefectures (clusters) in the main model"),
+        "weight_min": (float(weights.min()), "Smallest non-response weight", 2),
+        "weight_max": (float(weights.max()), "Largest non-response weight", 2),
+        "sd_fiscal_strength": (
+            float(data["fiscal_strength"].std()),
+            "Standard deviation of the fiscal strength index",
+            2,
+        ),
+        "pseudo_r2_main": (main.pseudo_r2, "McFadden pseudo-R² of the main model", 3),
+    }
+    for term in (*CAPACITY, "prefecture_exposure"):
+        label, estimate, p = LABELS[term], main.params[term], main.pvalues[term]
+        out |= {
+            f"coef_{term}": (float(estimate), f"Main model coefficient: {label}", 2),
+            f"or_{term}": (float(np.exp(estimate)), f"Main model odds ratio: {label}", 2),
+            f"p_{term}": (float(p), f"Main model p-value (t, G-1 df): {label}", 3),
+            f"sig_{term}": (words.significance(p), f"Whether that coefficient is significant at 5%: {label}"),
+            f"ptext_{term}": (words.p_value(p), f"Main model p-value as printed: {label}"),
+        }
+    estimate, p = formal.params["prefecture_exposure"], formal.pvalues["prefecture_exposure"]
+    out["formal_exposure_or"] = (
+        float(np.exp(estimate)),
+        "Formal-agreement logit (all municipalities): odds ratio of prefecture exposure",
+        2,
+    )
+    out["formal_exposure_ptext"] = (words.p_value(p), "Its clustered p-value, as printed")
+    out["formal_exposure_finding"] = (
+        words.formal_finding(estimate, p),
+        "Results predicate for exposure in the formal-agreement logit (clustered t)",
+    )
+    return out
+
+
+def effect_values(ame: pd.DataFrame) -> dict[str, tuple]:
+    """The average marginal effects on P(formal agreement) with their bootstrap bounds (the
+    ``ame`` table of ``effect_tables``): per unit and per SD of each term in the partial
+    proportional-odds model, per SD in the full-frame logit, which intervals exclude zero, and
+    fiscal strength's effect per 0.1 of its index in both models."""
+    by_term = ame.set_index(["term", "outcome"])
+    out = {}
+    for term in (*CAPACITY, "prefecture_exposure"):
+        label = LABELS[term]
+        row, logit_row = by_term.loc[(term, "P(strength = 2)")], by_term.loc[(term, "P(formal agreement)")]
+        out |= {
+            f"ame2_{term}": (
+                float(row["estimate"]),
+                f"AME on P(formal agreement), partial proportional odds, points per unit: {label}",
+                1,
+            ),
+            f"ame2_{term}_low": (float(row["low"]), "Lower bootstrap bound of that AME", 1),
+            f"ame2_{term}_high": (float(row["high"]), "Upper bootstrap bound of that AME", 1),
+        }
+        for key, r, model in (("ame2sd", row, "partial proportional odds"), ("amefsd", logit_row, "full-frame logit")):
+            out |= {
+                f"{key}_{term}": (
+                    float(r["estimate_sd"]),
+                    f"AME on P(formal agreement), {model}, points per SD: {label}",
+                    1,
+                ),
+                f"{key}_{term}_low": (float(r["low_sd"]), "Its lower bootstrap bound", 1),
+                f"{key}_{term}_high": (float(r["high_sd"]), "Its upper bootstrap bound", 1),
+            }
+        out[f"formal_evidence_{term}"] = (
+            words.formal_evidence((row["low"], row["high"]), (logit_row["low"], logit_row["high"])),
+            f"Which models' intervals for the effect on P(formal agreement) exclude zero: {label}",
+        )
+    for key, outcome, model in (("ame2", "P(strength = 2)", ""), ("amef", "P(formal agreement)", ", full-frame logit")):
+        fiscal = by_term.loc[("fiscal_strength", outcome)]
+        out |= {
+            f"{key}_fiscal_tenth": (
+                float(fiscal["estimate"]) / 10,
+                f"AME of fiscal strength on P(formal){model}, points per 0.1 of the index",
+                1,
+            ),
+            f"{key}_fiscal_tenth_low": (float(fiscal["low"]) / 10, "Its lower bootstrap bound", 1),
+            f"{key}_fiscal_tenth_high": (float(fiscal["high"]) / 10, "Its upper bootstrap bound", 1),
+        }
+    return out
+
+
+def proportional_odds_values(
+    split_table: pd.DataFrame, omnibus: dict, free: tuple[str, ...], partial: models.Fitted
+) -> dict[str, tuple]:
+    """The proportional-odds check (``partial_odds_rule``: the table of split slopes, the
+    omnibus test and the freed terms) and the partial proportional-odds fit."""
+    flagged = split_table.loc[split_table["z"].abs() > SPLIT_Z]
+    named = [
+        f"“{LABELS[t]}”" + ("" if judged else " (not judged: too few prefectures)")
+        for t, judged in zip(flagged["term"], flagged["in_omnibus"])
+    ]
+    return {
+        "n_ppo_free": (len(free), "Terms freed at the formal step by the rule"),
+        "ppo_free_terms": (
+            words.terms_phrase([f"“{LABELS[t]}”" for t in free], "no term"),
+            "The terms freed at the formal step, in words",
+        ),
+        "ppo_negative": (
+            partial.extra["negative_probabilities"],
+            "Respondents with a negative predicted probability in the partial proportional-odds model",
+        ),
+        "po_flagged_terms": (
+            words.terms_phrase(named),
+            "The terms whose cumulative-split slopes differ (|z| > 1.96), named",
+        ),
+        "po_wald": (omnibus["wald"], "Proportional-odds check: Wald statistic (cumulative splits)", 1),
+        "po_df": (omnibus["df"], "Its degrees of freedom"),
+        "po_p": (omnibus["p"], "Its p-value", 3),
+        "n_po_flagged": (len(flagged), "Terms whose two cumulative-split slopes differ (|z| > 1.96)"),
+        "po_verdict": (words.test_verdict(omnibus["p"]), "Whether the omnibus test rejects proportional odds at 5%"),
+        "po_flagged_phrase": (
+            words.count_phrase(len(flagged), "term has", "terms have"),
+            "Terms whose two cumulative-split slopes differ, as a clause",
+        ),
+        "z_crit": (SPLIT_Z, "Critical value of the slope-difference screen", 2),
+    }
+
+
+def exposure_values(fits: dict[str, models.Fitted], wild: dict, data: pd.DataFrame) -> dict[str, tuple]:
+    """Prefecture exposure judged by the wild cluster score bootstrap (``exposure_test``)
+    beside the main model's clustered t-test."""
+    main = fits[MAIN]
+    exposed = int(data.groupby("prefecture_code")["prefecture_exposure"].first().sum())
+    return {
+        "exposure_wild_p": (wild["p"], "Wild cluster score bootstrap p-value of prefecture exposure", 3),
+        "n_wild": (wild["n_boot"], "Wild bootstrap draws"),
+        "n_exposed_prefectures_model": (exposed, "Exposed prefectures in the model data"),
+        "finding_prefecture_exposure": (
+            words.finding(main.params["prefecture_exposure"], wild["p"]),
+            "Results predicate for exposure (judged by the wild cluster score bootstrap)",
+        ),
+        "exposure_t_vs_wild": (
+            words.tests_agree(main.pvalues["prefecture_exposure"], wild["p"]),
+            "Whether the clustered t-test and the wild bootstrap agree on exposure at 5%",
+        ),
+    }
+
+
+def bootstrap_values(boot: models.Bootstrap) -> dict[str, tuple]:
+    """The prefecture cluster bootstrap: resamples requested, failed, and without Tokyo."""
+    return {
+        "n_boot": (boot.n_requested, "Cluster bootstrap resamples requested"),
+        "n_boot_failed": (boot.n_failed, "Bootstrap resamples that could not be fitted"),
+        "n_boot_without_ward": (
+            int(bootstrap_drops(boot)["kind_special_ward"]),
+            "Bootstrap resamples without Tokyo (no special-ward term)",
+        ),
+    }
+
+
+def policies_values(policies: models.Fitted) -> dict[str, tuple]:
+    """The binomial model of the number of policies: its dispersion and what its tests say."""
+    extra = policies.extra
+    return {
+        "policies_dispersion": (extra["dispersion"], "Pearson dispersion of the binomial policies model", 2),
+        "policies_dispersion_p_over": (extra["dispersion_p"], "One-sided p-value of overdispersion", 3),
+        "policies_dispersion_word": (
+            words.dispersion_word(extra["dispersion"], extra["dispersion_p"], extra["dispersion_p_under"]),
+            "The policies count's dispersion in words, as its tests say",
+        ),
+    }
+
+
+def findings_values(fits: dict[str, models.Fitted], spec: EffectSpec) -> dict[str, tuple]:
+    """The words of the results on capacity, chosen from the main model's estimates: one
+    predicate per capacity term, how many are significant, and the findings sentence with
+    odds ratios per SD (of decline, for population change, to read in its direction)."""
+    main = fits[MAIN]
+    out = {
+        f"finding_{term}": (
+            words.finding(main.params[term], main.pvalues[term], reverse=term == "pop_change_2018_19"),
+            f"Results predicate for: {words.SUBJECTS[term]}",
+        )
+        for term in CAPACITY
+    }
+    n_significant = sum(1 for term in CAPACITY if main.pvalues[term] < words.ALPHA)
+    per_sd = odds_ratios_per_sd(main, spec.sd, reverse=("pop_change_2018_19",))
+    sizes = {t: f"odds ratio {r.odds_ratio:.2f} per SD, {r.low:.2f} to {r.high:.2f}" for t, r in per_sd.iterrows()}
+    out |= {
+        "n_capacity_significant": (n_significant, "Capacity covariates significant at 5% in the main model"),
+        "alpha": (words.ALPHA, "Significance level used for the words of the text", 2),
+        "fiscal_step": (0.1, "Step of the fiscal strength index for the marginal effect quoted in the text", 1),
+        "capacity_summary": (
+            words.capacity_summary(n_significant),
+            "How many capacity covariates are significant at 5%, in words",
+        ),
+        "pop_change_p10": (
+            spec.by_values["fast decline (10th percentile)"],
+            "10th percentile of population change 2018–19 (%), the fast-decline curve",
+            2,
+        ),
+        "findings_capacity": (
+            words.capacity_sentence(
+                {t: main.params[t] for t in CAPACITY}, {t: main.pvalues[t] for t in CAPACITY}, sizes
+            ),
+            "The main model's findings on capacity, one sentence with effect sizes",
+        ),
+    }
+    return out
+
+
+def formal_findings_values(entries: dict[str, dict]) -> dict[str, tuple]:
+    """The findings sentence on formal agreements, built from the printed texts of values
+    already recorded (``entries``: key -> {"text": …}, from ``effect_values`` and
+    ``findings_values``), so that it quotes exactly the numbers the text prints elsewhere."""
+    v = {key: entry["text"] for key, entry in entries.items()}
+    sentence = words.formal_sentence(
+        v["fiscal_step"],
+        (v["ame2_fiscal_tenth"], v["ame2_fiscal_tenth_low"], v["ame2_fiscal_tenth_high"]),
+        (v["amef_fiscal_tenth"], v["amef_fiscal_tenth_low"], v["amef_fiscal_tenth_high"]),
+        v["formal_evidence_fiscal_strength"],
+    )
+    return {"findings_formal": (sentence, "The findings on formal agreements, one sentence from both models")}
+
+
+def model_files(
+    fits: dict[str, models.Fitted],
+    policies: models.Fitted,
+    ame: pd.DataFrame,
+    curves: pd.DataFrame,
+    recovered: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """What notebook 06 saves for the figures, by file name (without ``.csv``): the tidy
+    estimates and fit statistics of every model and of the policies model, the marginal effects
+    and curves, and in synthetic mode the parameter recovery and its Monte-Carlo coverage."""
+    every = [*fits.values(), policies]
+    files = {
+        "estimates": pd.concat([fit.tidy() for fit in every], ignore_index=True),
+        "fit_statistics": pd.DataFrame([fit.stats() for fit in every]).drop(columns=["quasi_bse"]),
+        "ame": ame,
+        "curves": curves,
+    }
+    if recovered is not None:
+        files |= {"recovery": recovered, "recovery_coverage": coverage}
+    return files
+
+
+def recovery_values(recovered: pd.DataFrame | None, coverage: pd.DataFrame | None) -> dict[str, tuple]:
+    """Parameter recovery on synthetic data (``recovery`` and the Monte-Carlo ``coverage``
+    table of ``synthetic.coverage_table``); nothing with real data (both ``None``)."""
+    if recovered is None or coverage is None:
+        return {}
+    out = {
+        "n_recovered": (
+            int(recovered["covered"].sum()),
+            "True values inside the 95% intervals in this one data set (synthetic)",
+        ),
+        "n_recovery_terms": (len(recovered), "Coefficients checked against the truth (synthetic)"),
+    }
+    capacity = coverage.loc[coverage["term"].isin(CAPACITY)]
+    for model, key in ((MAIN, "mc_ordered"), ("formal_all", "mc_formal")):
+        rows = capacity.loc[capacity["model"] == model]
+        out |= {
+            f"{key}_reps": (
+                int(rows["replications"].max()),
+                f"Monte-Carlo data sets for the {model} coverage (synthetic)",
+            ),
+            f"{key}_capacity": (
+                100 * rows["covered"].sum() / rows["replications"].sum(),
+                f"Pooled coverage (%) of the capacity coefficients' 95% intervals, {model} (synthetic)",
+                0,
+            ),
+            f"{key}_capacity_min": (100 * rows["coverage"].min(), "Lowest coverage (%) of one capacity coefficient", 0),
+            f"{key}_capacity_max": (
+                100 * rows["coverage"].max(),
+                "Highest coverage (%) of one capacity coefficient",
+                0,
+            ),
+        }
+    ward = coverage.set_index(["model", "term"]).loc[(MAIN, "kind_special_ward"), "coverage"]
+    out["mc_ordered_ward"] = (100 * ward, "Coverage (%) of the special-ward dummy, main model (synthetic)", 0)
+    return out
+
+
+# --------------------------------------------------------------------------- values of notebook 07
+def residual_moran_values(
+    moran_table: pd.DataFrame, surrogate: pd.DataFrame, surrogate_knn: pd.DataFrame, permutations: int
+) -> dict[str, tuple]:
+    """Moran's I of the models' residuals: ``moran_table`` holds the formal agreements
+    themselves in its first row and the formal-agreement logit's Pearson residuals in its
+    second; ``surrogate`` and ``surrogate_knn`` one row per surrogate-residual draw of the main
+    model (``spatial.moran`` results on contiguity and on the 6 nearest respondents).
+    Residual autocorrelation of either sign matters, so the draws are counted by their
+    two-sided p-values."""
+    outcome, pearson = moran_table.iloc[0], moran_table.iloc[1]
+    draws = len(surrogate)
+    return {
+        "moran_surrogate_i_min": (
+            float(surrogate["I"].min()),
+            "Moran's I of the surrogate residuals: smallest over the draws",
+            3,
+        ),
+        "moran_surrogate_i_max": (
+            float(surrogate["I"].max()),
+            "Moran's I of the surrogate residuals: largest over the draws",
+            3,
+        ),
+        "moran_surrogate_p_max": (
+            float(surrogate["p_sim"].max()),
+            "Largest permutation p-value over the surrogate draws",
+            3,
+        ),
+        "moran_surrogate_p_min": (
+            float(surrogate["p_sim"].min()),
+            "Smallest permutation p-value over the surrogate draws",
+            3,
+        ),
+        "n_surrogate_significant": (
+            int((surrogate["p_two_sided"] < 0.05).sum()),
+            "Surrogate draws with two-sided p < 0.05 (contiguity)",
+        ),
+        "n_surrogate_significant_knn": (
+            int((surrogate_knn["p_two_sided"] < 0.05).sum()),
+            "Surrogate draws with two-sided p < 0.05 (6 nearest)",
+        ),
+        "n_surrogate_expected": (draws * 0.05, "Draws expected below 0.05 by chance without autocorrelation", 0),
+        "moran_pearson_i": (float(pearson["I"]), "Moran's I of the formal-agreement logit's Pearson residuals", 3),
+        "moran_pearson_p": (float(pearson["p_sim"]), "Its permutation p-value", 3),
+        "moran_outcome_i": (float(outcome["I"]), "Moran's I of formal agreements themselves", 3),
+        "moran_outcome_p": (float(outcome["p_sim"]), "Its permutation p-value", 3),
+        "permutations": (permutations, "Permutations of the Moran and LISA tests"),
+        "surrogate_draws": (draws, "Surrogate-residual draws"),
+        "moran_outcome_verdict": (
+            words.clustering(outcome["p_sim"]),
+            "Whether formal agreements themselves cluster in space (Moran's I at 5%)",
+        ),
+        "moran_pearson_verdict": (
+            words.autocorrelation(pearson["p_sim"]),
+            "Spatial autocorrelation of the formal-agreement model's residuals, in words",
+        ),
+    }
+
+
+def lisa_values(lisa: pd.Series, lisa_fdr: pd.Series) -> dict[str, tuple]:
+    """The LISA clusters (``spatial.lisa_clusters``, at p < 0.05 and at a 5% false discovery
+    rate): municipalities in each kind of cluster and flagged in all."""
+    out = {
+        f"lisa_{label.lower().replace('-', '_')}": (int((lisa == label).sum()), f"LISA {label} municipalities")
+        for label in ("High-High", "Low-Low", "High-Low", "Low-High")
+    }
+    out["n_lisa_flagged"] = (int((lisa != "Not significant").sum()), "Municipalities in a LISA cluster at p < 0.05")
+    out["n_lisa_flagged_fdr"] = (
+        int((lisa_fdr != "Not significant").sum()),
+        "Municipalities in a LISA cluster at a 5% false discovery rate",
+    )
+    return out
+
+
+def spatial_lag_values(lag_table: pd.DataFrame) -> dict[str, tuple]:
+    """The spatial-lag linear probability model (``spatial.spatial_lag_lpm``'s table with a
+    ``total_impact`` column): rho, and fiscal strength's coefficient and total impact."""
+    lag = lag_table.set_index("term")
+    return {
+        "lag_rho": (float(lag.loc["rho", "coef"]), "Spatial-lag LPM: rho", 2),
+        "lag_rho_p": (float(lag.loc["rho", "p"]), "Spatial-lag LPM: p-value of rho", 3),
+        "lag_fiscal": (float(lag.loc["fiscal_strength", "coef"]), "Spatial-lag LPM: fiscal strength coefficient", 3),
+        "lag_fiscal_p": (float(lag.loc["fiscal_strength", "p"]), "Spatial-lag LPM: p-value of fiscal strength", 3),
+        "lag_fiscal_total": (
+            float(lag.loc["fiscal_strength", "total_impact"]),
+            "Spatial-lag LPM: total impact of fiscal strength",
+            3,
+        ),
+        "lag_fiscal_sig": (
+            words.significance(lag.loc["fiscal_strength", "p"]),
+            "Significance of fiscal strength in the spatial-lag LPM",
+        ),
+    }
+
+
+def spatial_lag_display(lag_table: pd.DataFrame) -> pd.DataFrame:
+    """The spatial-lag model as the appendix table prints it: labelled terms, coefficients,
+    SEs and p-values to three decimals (typographic minus), and the total impact."""
+
+    def signed(x: float) -> str:
+        return f"{x:.3f}".replace("-", "−")
+
+    return pd.DataFrame(
+        {
+            "": lag_table["term"].map(lambda t: LABELS.get(t, "ρ (spatial lag)" if t == "rho" else t)),
+            "Coefficient": lag_table["coef"].map(signed),
+            "SE": lag_table["se"].map(lambda x: f"{x:.3f}"),
+            "p": lag_table["p"].map(lambda x: f"{x:.3f}"),
+            "Total impact": lag_table["total_impact"].map(lambda x: "" if np.isnan(x) else signed(x)),
+        }
+    )
+
+
+#: Prefecture exposure under the three other definitions of the robustness table, as the text names them.
+EXPOSURE_DEFINITIONS = {
+    "exposure_strict": "agreements wholly about workers by 2019",
+    "exposure_2023": "labour agreements by 2023",
+    "exposure_any": "any formal agreement by 2023",
+}
+
+
+def robustness_values(robust: dict[str, models.Fitted], table: pd.DataFrame, n_imputations: int) -> dict[str, tuple]:
+    """The robustness table (``robustness_fits`` on the analysis ``table``): the range and
+    stability of fiscal strength's coefficient over the columns that change one thing (the
+    bounds change the sample, the weights and the coding of the outcome at once, and are
+    reported on their own), exposure under the other definitions, the samples, and the
+    coefficients of fiscal strength and the 2021–22 covariates in every column."""
+    one_change = [key for key in ROBUSTNESS if key not in BOUNDS]
+    fiscal_across = [robust[key].params["fiscal_strength"] for key in one_change]
+    exposure_p = {key: robust[key].pvalues["prefecture_exposure"] for key in EXPOSURE_DEFINITIONS}
+    out = {
+        "robust_fiscal_min": (
+            min(fiscal_across),
+            "Smallest fiscal-strength coefficient across the robustness columns",
+            2,
+        ),
+        "robust_fiscal_max": (
+            max(fiscal_across),
+            "Largest fiscal-strength coefficient across the robustness columns",
+            2,
+        ),
+        "robust_fiscal_word": (
+            "stable" if words.stable(fiscal_across) else "not stable",
+            "Whether fiscal strength's coefficient is stable across the robustness columns",
+        ),
+        "robust_fiscal_sig_all": (
+            words.significant_everywhere([robust[key].pvalues["fiscal_strength"] for key in one_change]),
+            "Whether fiscal strength is significant at 5% in every robustness column",
+        ),
+        "exposure_strict_sig": (
+            words.significance(exposure_p["exposure_strict"]),
+            "Significance of prefecture exposure defined by agreements wholly about workers signed by the end of 2019",
+        ),
+        "exposure_2023_sig": (
+            words.significance(exposure_p["exposure_2023"]),
+            "Significance of prefecture exposure defined by labour agreements signed by the end of 2023",
+        ),
+        "exposure_any_sig": (
+            words.significance(exposure_p["exposure_any"]),
+            "Significance of prefecture exposure defined by any formal agreement signed by the end of 2023",
+        ),
+        "exposure_definitions": (
+            words.significant_under({EXPOSURE_DEFINITIONS[key]: p for key, p in exposure_p.items()}),
+            "Under which of the three other definitions prefecture exposure is significant, in one clause",
+        ),
+        "n_pushed_recoded": (
+            int(((table["strength_pushdown"] == 2) & (table["strength"] != 2)).sum()),
+            "Municipalities recoded to strength 2 by pushing prefectural agreements down",
+        ),
+        "n_imputations": (n_imputations, "Imputations of the censored TITP counts"),
+        "n_no_large": (robust["no_large"].nobs, "Respondents without designated cities and special wards"),
+        "n_strength_unknown": (
+            int(table["strength"].isna().sum()),
+            "Municipalities whose strength is unknown (bounded in two columns)",
+        ),
+    }
+    for key in BOUNDS:
+        fit, name = robust[key], ROBUSTNESS[key]
+        out[f"{key}_fiscal"] = (float(fit.params["fiscal_strength"]), f"{name}: fiscal strength coefficient", 2)
+        out[f"{key}_fiscal_sig"] = (
+            words.significance(fit.pvalues["fiscal_strength"]),
+            f"{name}: whether fiscal strength is significant at 5%",
+        )
+    for key, name in ROBUSTNESS.items():
+        for term in ("fiscal_strength", *CAPACITY_2021_22[1:]):
+            if term in robust[key].params:
+                out[f"robust_{key}_{term}"] = (float(robust[key].params[term]), f"{name}: {LABELS[term]}", 2)
+    return out

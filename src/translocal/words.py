@@ -280,3 +280,82 @@ def public_record_findings(entries: dict[str, dict], n_municipalities: int) -> s
             ),
         ]
     )
+
+
+# What we found: notebook(s) 06_regressions and 07_spatial_robustness
+
+
+def regression_findings(entries: dict[str, dict]) -> str:
+    """The "What we found" bullet list of notebook 06, in markdown, from its recorded values
+    (``entries``: key -> {"text": …, …}); the synthetic check is added when its values are
+    there (synthetic mode only)."""
+    v = {key: entry["text"] for key, entry in entries.items()}
+    lines = [
+        (
+            f"- In the main model ({v['n_model_respondents']} respondents, weighted, covariates measured before the "
+            f"survey), {v['capacity_summary']}; fiscally stronger municipalities {v['finding_fiscal_strength']} "
+            f"(odds ratio {v['or_fiscal_strength']}, {v['ptext_fiscal_strength']})."
+        ),
+        (
+            f"- Proportional odds: omnibus p = {v['po_p']} ({v['po_verdict']}); cumulative-split slopes differ for "
+            f"{v['po_flagged_terms']}; the rule frees {v['ppo_free_terms']}."
+        ),
+        (
+            f"- A 0.1 higher fiscal strength index: {v['ame2_fiscal_tenth']} points on P(formal agreement) in the "
+            f"partial proportional-odds model ({v['ame2_fiscal_tenth_low']} to {v['ame2_fiscal_tenth_high']}), "
+            f"{v['amef_fiscal_tenth']} in the full-frame logit ({v['amef_fiscal_tenth_low']} to "
+            f"{v['amef_fiscal_tenth_high']}): {v['formal_evidence_fiscal_strength']}."
+        ),
+        (
+            f"- Prefecture exposure ({v['n_exposed_prefectures_model']} exposed prefectures): clustered p = "
+            f"{v['p_prefecture_exposure']}, wild cluster score bootstrap p = {v['exposure_wild_p']}; the two tests "
+            f"{v['exposure_t_vs_wild']}."
+        ),
+        (
+            f"- The number of policies is {v['policies_dispersion_word']} (dispersion {v['policies_dispersion']}, "
+            f"one-sided p of overdispersion {v['policies_dispersion_p_over']})."
+        ),
+    ]
+    if "mc_ordered_reps" in v:
+        lines.append(
+            f"- Synthetic check: over {v['mc_ordered_reps']} simulated data sets the main model's 95% intervals of "
+            f"the capacity coefficients covered the truth {v['mc_ordered_capacity']}% of the time "
+            f"({v['mc_ordered_capacity_min']}–{v['mc_ordered_capacity_max']}% by term); the formal-agreement "
+            f"logit's {v['mc_formal_capacity']}% over {v['mc_formal_reps']}."
+        )
+    return "\n".join(lines)
+
+
+def spatial_findings(entries: dict[str, dict]) -> str:
+    """The "What we found" bullet list of notebook 07, in markdown, from its recorded values
+    (``entries``: key -> {"text": …, …})."""
+    v = {key: entry["text"] for key, entry in entries.items()}
+    lines = [
+        (
+            f"- Surrogate residuals of the ordered model: Moran's I from {v['moran_surrogate_i_min']} to "
+            f"{v['moran_surrogate_i_max']} over {v['surrogate_draws']} draws; {v['n_surrogate_significant']} of "
+            f"them with two-sided p < 0.05 on contiguity ({v['n_surrogate_expected']} expected by chance without "
+            f"autocorrelation) and {v['n_surrogate_significant_knn']} on the 6 nearest respondents."
+        ),
+        (
+            f"- Formal agreements themselves {v['moran_outcome_verdict']} (I = {v['moran_outcome_i']}, p = "
+            f"{v['moran_outcome_p']}); the residuals of the formal-agreement model show "
+            f"{v['moran_pearson_verdict']} autocorrelation (I = {v['moran_pearson_i']}, p = {v['moran_pearson_p']})."
+        ),
+        (
+            f"- LISA: {v['n_lisa_flagged']} municipalities flagged at p < 0.05, {v['n_lisa_flagged_fdr']} after the "
+            "false-discovery-rate correction."
+        ),
+        (
+            f"- Spatial lag: ρ = {v['lag_rho']} (p = {v['lag_rho_p']}); fiscal strength's coefficient in this "
+            f"linear probability model is {v['lag_fiscal']} ({v['lag_fiscal_sig']}, p = {v['lag_fiscal_p']})."
+        ),
+        (
+            f"- Across the robustness columns that change one thing, fiscal strength's coefficient runs from "
+            f"{v['robust_fiscal_min']} to {v['robust_fiscal_max']}: {v['robust_fiscal_word']}, and "
+            f"{v['robust_fiscal_sig_all']}. Coding all {v['n_strength_unknown']} unknown strengths 0 gives "
+            f"{v['bound_0_fiscal']}, coding them 1 gives {v['bound_1_fiscal']}."
+        ),
+        f"- Under the three other definitions, prefecture exposure is {v['exposure_definitions']}.",
+    ]
+    return "\n".join(lines)
