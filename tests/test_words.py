@@ -202,7 +202,7 @@ def test_public_record_findings_need_every_value():
         words.public_record_findings(_entries(**incomplete), n_municipalities=1741)
 
 
-def _entries(texts):
+def _entry_texts(texts):
     return {key: {"text": text, "description": "", "value": text} for key, text in texts.items()}
 
 
@@ -221,7 +221,7 @@ REGRESSION_TEXTS = {
 
 
 def test_regression_findings_quote_the_recorded_texts():
-    text = words.regression_findings(_entries(REGRESSION_TEXTS))
+    text = words.regression_findings(_entry_texts(REGRESSION_TEXTS))
     lines = text.split("\n")
     assert len(lines) == 5 and all(line.startswith("- ") for line in lines)
     assert lines[0] == (
@@ -238,13 +238,13 @@ def test_regression_findings_quote_the_recorded_texts():
         "mc_ordered_reps": "100", "mc_ordered_capacity": "94", "mc_ordered_capacity_min": "91",
         "mc_ordered_capacity_max": "97", "mc_formal_capacity": "95", "mc_formal_reps": "250",
     }  # fmt: skip
-    last = words.regression_findings(_entries(synthetic)).split("\n")[-1]
+    last = words.regression_findings(_entry_texts(synthetic)).split("\n")[-1]
     assert last == (
         "- Synthetic check: over 100 simulated data sets the main model's 95% intervals of the capacity "
         "coefficients covered the truth 94% of the time (91–97% by term); the formal-agreement logit's 95% over 250."
     )
     with pytest.raises(KeyError):
-        words.regression_findings(_entries({k: v for k, v in REGRESSION_TEXTS.items() if k != "po_p"}))
+        words.regression_findings(_entry_texts({k: v for k, v in REGRESSION_TEXTS.items() if k != "po_p"}))
 
 
 SPATIAL_TEXTS = {
@@ -262,7 +262,7 @@ SPATIAL_TEXTS = {
 
 
 def test_spatial_findings_quote_the_recorded_texts():
-    lines = words.spatial_findings(_entries(SPATIAL_TEXTS)).split("\n")
+    lines = words.spatial_findings(_entry_texts(SPATIAL_TEXTS)).split("\n")
     assert len(lines) == 6 and all(line.startswith("- ") for line in lines)
     assert lines[0] == (
         "- Surrogate residuals of the ordered model: Moran's I from −0.021 to 0.013 over 20 draws; 1 of them with "
