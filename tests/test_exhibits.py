@@ -38,9 +38,8 @@ def test_every_value_the_manuscript_uses_is_mapped_to_its_cell(exhibit_map):
     used = list(dict.fromkeys(re.findall(r'#val\("([a-z0-9_]+)"\)', source)))
     assert [v["key"] for v in exhibit_map["values"]] == used
     for v in exhibit_map["values"]:
-        assert f'"{v["key"]}"' in _cell_source(v["notebook"], v["cell"]) or "record(" in _cell_source(
-            v["notebook"], v["cell"]
-        ), v
+        code = _cell_source(v["notebook"], v["cell"])
+        assert f'"{v["key"]}"' in code or "record(" in code or "record_all(" in code, v
 
 
 def test_every_figure_and_table_the_notebooks_write_is_used_or_listed_as_supplementary(exhibit_map):
