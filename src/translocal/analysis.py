@@ -707,14 +707,6 @@ def strength_known_values(joined: pd.DataFrame) -> dict[str, tuple]:
     return {"n_strength_known": (int(joined["strength"].notna().sum()), "Municipalities whose strength is known")}
 
 
-#: The columns of ``data/processed/partner_links.csv`` (``agreement_links`` plus ``in_window``).
-LINK_COLUMNS = (
-    "dataset", "source", "agreement_id", "jp_level", "jp_code", "prefecture_code", "partner_country", "partner_type",
-    "signed_on", "formal", "in_window", "place_iso_3166_2", "place_name", "placed_by", "unplaced_reason",
-    "origin_lon", "origin_lat", "dest_lon", "dest_lat",
-)  # fmt: skip
-
-
 def link_values(links: pd.DataFrame) -> dict[str, tuple]:
     """The numbers the manuscript cites about the agreement list's rows of 2020-2023 (the
     ``in_window`` rows of ``links``, as saved in ``partner_links.csv``): how many, how many are
