@@ -280,3 +280,66 @@ def test_spatial_findings_quote_the_recorded_texts():
         "- Under the three other definitions, prefecture exposure is not statistically significant under any of "
         "the three definitions."
     )
+
+
+# What we found: notebook(s) 04_spatial_join and 05_descriptives
+def _join_entries(texts: dict[str, str], values: dict | None = None) -> dict[str, dict]:
+    """Recorded values as ``Values.entries`` holds them, from their texts (and raw values)."""
+    return {key: {"value": (values or {}).get(key), "text": text} for key, text in texts.items()}
+
+
+def test_spatial_join_findings_read_the_recorded_values():
+    entries = _join_entries(
+        {
+            "n_analysis": "1,741",
+            "n_list_placed_own": "1,020",
+            "n_list_placed_capital": "40",
+            "n_list_unplaced": "12",
+            "n_islands_linked": "48",
+            "mean_neighbours": "5.1",
+        },
+        {"n_list_placed_own": 1020, "n_list_placed_capital": 40, "n_list_unplaced": 12},
+    )
+    bullets = words.spatial_join_findings(entries, min_neighbours=1, n_components=22).split("\n")
+    assert len(bullets) == 3 and all(b.startswith("- ") for b in bullets)
+    assert bullets[0].startswith("- All 1,741 municipalities carry the outcome")
+    # the rows in are the sum of the placed and unplaced rows
+    assert bullets[1].startswith("- Of 1072 agreement-list rows, 1,020 are placed by their own partner code, 40 at")
+    assert "and 12 cannot be drawn" in bullets[1]
+    assert bullets[2].startswith("- 48 municipalities have no contiguous neighbour")
+    assert "at least 1 neighbour(s), 5.1 on average. The graph still has 22 separate parts" in bullets[2]
+
+
+def test_descriptives_findings_read_the_recorded_values():
+    entries = _join_entries(
+        {
+            "table1_max_std_diff_variable": "Town (%)",
+            "table1_max_std_diff": "0.45",
+            "table1_std_diff_fiscal": "0.30",
+            "table1_max_std_diff_weighted": "0.03",
+            "n_strength_known": "1,200",
+            "n_links_in_window": "300",
+            "n_links_capital": "25",
+            "n_links_not_drawn": "9",
+            "top_destination": "Nghệ An",
+            "top_destination_n": "31",
+            "most_common_policy": "japanese classes",
+            "most_common_policy_share": "61",
+            "least_common_policy": "a disaster guide",
+            "least_common_policy_share": "8",
+        }
+    )
+    bullets = words.descriptives_findings(entries, n_municipalities=1741).split("\n")
+    assert len(bullets) == 4
+    assert bullets[0] == (
+        "- Respondents differ from non-respondents most in Town (%) (standardised difference 0.45; in fiscal "
+        "strength 0.30); weighted by the non-response weights, respondents differ from the frame by at most 0.03."
+    )
+    assert bullets[1].startswith("- Strength is known for 1,200 of 1,741 municipalities;")
+    assert "Of 300 agreements and ties in 2020–2023, 25 are with national bodies" in bullets[2]
+    assert bullets[2].endswith("the partner province named most often is Nghệ An (31).")
+    assert bullets[3] == (
+        "- The most common policy among respondents is japanese classes (61%), the least common a disaster guide (8%)."
+    )
+    with pytest.raises(KeyError):
+        words.descriptives_findings({}, n_municipalities=1741)

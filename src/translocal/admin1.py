@@ -273,6 +273,21 @@ def place_partners(
     return placed, report
 
 
+def list_placement_values(report: PlacementReport, admin1: pd.DataFrame) -> dict[str, tuple]:
+    """The numbers the manuscript cites about placing the agreement list's partners: the
+    ``report`` of ``place_partners`` on the list and the subdivisions of ``admin1``
+    (``read_admin1``), as ``key -> (value, description)`` for ``Values.record_all``."""
+    return {
+        "n_list_placed_own": (report.placed_own_code, "Agreement-list rows placed by their own partner code"),
+        "n_list_placed_capital": (report.placed_capital, "Agreement-list rows placed at the capital region"),
+        "n_list_unplaced": (
+            sum(report.unplaced.values()),
+            "Agreement-list rows without a staged partner layer or code",
+        ),
+        "n_admin1": (len(admin1), "Partner-country first-level subdivisions (VNM, IDN, PHL)"),
+    }
+
+
 POINT_COLUMNS = ("iso_3166_2", "country", "name", "capital", "lon", "lat")
 
 

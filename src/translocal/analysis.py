@@ -18,6 +18,7 @@ from .outcome import (
     CAPACITY_2021_22,
     COVARIATES,
     COVARIATES_2021_22,
+    EXPOSURES,
     LABELS,
     design_matrix,
 )
@@ -650,6 +651,135 @@ def table1(data: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
         "Std. diff. (weighted resp. − frame)",
     ]
     return pd.DataFrame(rows)[columns].fillna("")
+
+
+def table1_values(table: pd.DataFrame) -> dict[str, tuple]:
+    """The numbers the manuscript cites from Table 1 (``table1``): the largest absolute
+    standardised difference of respondents and non-respondents and its variable, that of fiscal
+    strength (the first row), and the largest after weighting; as ``key -> (value,
+    description[, digits])`` for ``Values.record_all``."""
+    std = pd.to_numeric(table["Std. diff. (resp. − non-resp.)"].str.replace("−", "-"), errors="coerce")
+    std_w = pd.to_numeric(table["Std. diff. (weighted resp. − frame)"].str.replace("−", "-"), errors="coerce")
+    return {
+        "table1_max_std_diff": (
+            float(std.abs().max()),
+            "Largest absolute standardised difference, respondents vs non-respondents",
+            2,
+        ),
+        "table1_max_std_diff_variable": (
+            table.loc[std.abs().idxmax(), "Variable"],
+            "The variable with that difference",
+        ),
+        "table1_std_diff_fiscal": (
+            float(std.iloc[0]),
+            "Standardised difference in fiscal strength, respondents vs non-respondents",
+            2,
+        ),
+        "table1_max_std_diff_weighted": (
+            float(std_w.abs().max()),
+            "Largest absolute standardised difference, weighted respondents vs frame",
+            2,
+        ),
+    }
+
+
+def join_values(joined: pd.DataFrame, exposed: dict[str, set[str]]) -> dict[str, tuple]:
+    """The numbers the manuscript cites about the analysis table: its rows, the prefectures of
+    each definition of exposure (``exposed``, as given to ``join_outcome``) and the strength-2
+    municipalities when prefectural agreements are pushed down; as ``key -> (value,
+    description)`` for ``Values.record_all``."""
+    return {
+        "n_analysis": (len(joined), "Municipalities in the analysis table"),
+        **{
+            f"n_{column}": (len(exposed[column]), f"Prefectures exposed: {meaning}")
+            for column, (_, _, meaning) in EXPOSURES.items()
+        },
+        "n_strong_pushdown": (
+            int((joined["strength_pushdown"] == 2).sum()),
+            "Strength 2 when prefectural agreements are pushed down",
+        ),
+    }
+
+
+def strength_known_values(joined: pd.DataFrame) -> dict[str, tuple]:
+    """How many municipalities of the analysis table have a known strength (respondents, and
+    non-respondents with a documented tie), as ``key -> (value, description)``."""
+    return {"n_strength_known": (int(joined["strength"].notna().sum()), "Municipalities whose strength is known")}
+
+
+def link_values(links: pd.DataFrame) -> dict[str, tuple]:
+    """The numbers the manuscript cites about the agreement list's rows of 2020-2023 (the
+    ``in_window`` rows of ``links``, as saved in ``partner_links.csv``): how many, how many are
+    not drawn, the partner subdivisions reached, the one named most often by its own code (ties:
+    the first in alphabetical order) and its count, and the rows with national bodies; as
+    ``key -> (value, description)`` for ``Values.record_all``."""
+    in_window = links.loc[links["in_window"]]
+    own = in_window.loc[in_window["placed_by"] == "own_code"]
+    top = own.groupby("place_name").size().sort_values(ascending=False, kind="stable")
+    return {
+        "n_links_in_window": (len(in_window), "Agreement-list rows 2020-2023 (all levels)"),
+        "n_links_not_drawn": (
+            int(in_window["dest_lon"].isna().sum()),
+            "Of those, partners without a staged layer (not drawn)",
+        ),
+        "n_destinations": (int(in_window["place_iso_3166_2"].nunique()), "Partner subdivisions reached 2020-2023"),
+        "top_destination": (top.index[0], "The partner subdivision named most often by its own code, 2020-2023"),
+        "top_destination_n": (int(top.iloc[0]), "Its number of agreements"),
+        "n_links_capital": (
+            int((in_window["placed_by"] == "capital").sum()),
+            "Agreements 2020-2023 with national bodies (placed at the capital region)",
+        ),
+    }
+
+
+def typology_values(typology: pd.DataFrame) -> dict[str, tuple]:
+    """The numbers the manuscript cites from the typology (``partner_typology``): the public
+    register's agreements by partner level and by programme (TITP, SSW, both) and the agreement
+    list's rows with a national partner; as ``key -> (value, description)`` for
+    ``Values.record_all``. A level or programme the typology lacks counts 0."""
+    register_rows = typology["Source"].str.startswith("Public register")
+    reg_block, own_block = typology.loc[register_rows], typology.loc[~register_rows]
+    by_level = reg_block.groupby("Partner level")["Total"].sum()
+    out = {
+        "typology_register_national": (
+            int(by_level.get("national", 0)),
+            "Register agreements with a national partner (ministry, government)",
+        ),
+        "typology_register_subnational": (
+            int(by_level.get("subnational", 0)),
+            "Register agreements with a subnational partner (province, district, city)",
+        ),
+        "typology_register_institution": (
+            int(by_level.get("institution", 0)),
+            "Register agreements with an institution (school, broker, other organisation)",
+        ),
+    }
+    for column, key in (("TITP only", "titp"), ("SSW only", "ssw"), ("TITP and SSW", "titp_ssw")):
+        out[f"typology_register_{key}"] = (
+            int(reg_block[column].sum()) if column in reg_block else 0,
+            f"Register agreements naming {column.replace(' only', ' (not the other)')}",
+        )
+    out["typology_list_national"] = (
+        int(own_block.loc[own_block["Partner level"] == "national", "Total"].sum()),
+        "Agreement-list rows with a national partner (ministry)",
+    )
+    return out
+
+
+def policy_values(rows: pd.DataFrame, items: dict[str, str]) -> dict[str, tuple]:
+    """The policies (``items``: 0/1 column -> label) that the most and the fewest of ``rows``
+    (the respondents) run, each with its percentage, as ``key -> (value, description[, digits])``
+    for ``Values.record_all``. Among tied items the most common is the one listed last, the
+    least common the one listed first."""
+    overall = pd.Series({label: 100 * rows[item].astype(float).mean() for item, label in items.items()}).sort_values(
+        kind="stable"
+    )
+    return {
+        "most_common_policy": (overall.index[-1].lower(), "The policy most respondents run"),
+        "most_common_policy_share": (overall.iloc[-1], "Its share of respondents (%)", 0),
+        "least_common_policy": (overall.index[0].lower(), "The policy fewest respondents run"),
+        "least_common_policy_share": (overall.iloc[0], "Its share of respondents (%)", 0),
+    }
 
 
 def shares_by_group(

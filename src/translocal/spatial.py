@@ -140,6 +140,18 @@ def contiguity_weights(
     return w, report
 
 
+def weights_values(report: dict[str, object]) -> dict[str, tuple]:
+    """The numbers the manuscript cites about the contiguity weights, from the ``report`` of
+    ``contiguity_weights``, as ``key -> (value, description[, digits])`` for ``Values.record_all``."""
+    return {
+        "n_islands_linked": (
+            report["n_islands_fixed"],
+            "Municipalities without a contiguous neighbour, linked to the nearest",
+        ),
+        "mean_neighbours": (report["mean_neighbours"], "Mean number of neighbours", 1),
+    }
+
+
 def _nearest(polygons, crs):
     """A function giving the positions of the ``k`` units nearest to unit ``p``: distances on
     the ellipsoid between points inside the units (taken in the equal-area ``AREA_CRS``), the
