@@ -277,33 +277,6 @@ def public_record_findings(entries: dict[str, dict], n_municipalities: int) -> s
                 f"- The {v['profile_n_signed']} municipalities that signed differ from the others in fiscal strength by "
                 f"{v['profile_diff_fiscal_strength']} (permutation {v['profile_p_fiscal_strength']}) and in log "
                 f"population by {v['profile_diff_log_population']} ({v['profile_p_log_population']})."
-
-
-# What we found: notebook(s) 04_spatial_join and 05_descriptives
-
-
-def spatial_join_findings(values: dict[str, dict], min_neighbours: int, n_components: int) -> str:
-    """The "What we found" bullets of the spatial join (notebook 04), from its recorded values
-    (``Values.entries``) and two numbers of the weights' report it does not record: the fewest
-    neighbours of any municipality and the number of separate parts of the graph."""
-    v = {key: entry["text"] for key, entry in values.items()}  # the printed texts
-    rows_in = sum(values[key]["value"] for key in ("n_list_placed_own", "n_list_placed_capital", "n_list_unplaced"))
-    return "\n".join(
-        [
-            (
-                f"- All {v['n_analysis']} municipalities carry the outcome, its two robustness variants, their agreement "
-                "counts and (for respondents) the eight policy items; both joins matched every row on both sides."
-            ),
-            (
-                f"- Of {rows_in} agreement-list rows, {v['n_list_placed_own']} are placed by their own partner code, "
-                f"{v['n_list_placed_capital']} at a capital region (national bodies), and {v['n_list_unplaced']} "
-                "cannot be drawn (partners in countries without a staged layer, or without a usable code), counted above."
-            ),
-            (
-                f"- {v['n_islands_linked']} municipalities have no contiguous neighbour and are linked to their nearest; "
-                f"every municipality has at least {min_neighbours} neighbour(s), {v['mean_neighbours']} on average. "
-                f"The graph still has {n_components} separate parts (the main islands and remote island groups are not "
-                "joined), which spatial statistics treat as separate neighbourhoods."
             ),
         ]
     )
@@ -386,6 +359,36 @@ def spatial_findings(entries: dict[str, dict]) -> str:
         f"- Under the three other definitions, prefecture exposure is {v['exposure_definitions']}.",
     ]
     return "\n".join(lines)
+
+
+# What we found: notebook(s) 04_spatial_join and 05_descriptives
+
+
+def spatial_join_findings(values: dict[str, dict], min_neighbours: int, n_components: int) -> str:
+    """The "What we found" bullets of the spatial join (notebook 04), from its recorded values
+    (``Values.entries``) and two numbers of the weights' report it does not record: the fewest
+    neighbours of any municipality and the number of separate parts of the graph."""
+    v = {key: entry["text"] for key, entry in values.items()}  # the printed texts
+    rows_in = sum(values[key]["value"] for key in ("n_list_placed_own", "n_list_placed_capital", "n_list_unplaced"))
+    return "\n".join(
+        [
+            (
+                f"- All {v['n_analysis']} municipalities carry the outcome, its two robustness variants, their agreement "
+                "counts and (for respondents) the eight policy items; both joins matched every row on both sides."
+            ),
+            (
+                f"- Of {rows_in} agreement-list rows, {v['n_list_placed_own']} are placed by their own partner code, "
+                f"{v['n_list_placed_capital']} at a capital region (national bodies), and {v['n_list_unplaced']} "
+                "cannot be drawn (partners in countries without a staged layer, or without a usable code), counted above."
+            ),
+            (
+                f"- {v['n_islands_linked']} municipalities have no contiguous neighbour and are linked to their nearest; "
+                f"every municipality has at least {min_neighbours} neighbour(s), {v['mean_neighbours']} on average. "
+                f"The graph still has {n_components} separate parts (the main islands and remote island groups are not "
+                "joined), which spatial statistics treat as separate neighbourhoods."
+            ),
+        ]
+    )
 
 
 def descriptives_findings(values: dict[str, dict], n_municipalities: int) -> str:
