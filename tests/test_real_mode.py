@@ -124,7 +124,7 @@ def test_the_synthetic_build_shows_stand_in_rows_so_the_check_can_fail():
     stand_ins = {
         name: pd.read_csv(paths.SYNTHETIC / f"{name}.csv", dtype=str) for name in ("survey_2019", "agreements")
     }
-    shown = disclosure.shown_rows(_published_texts(paths.ROOT)["03_private_layers.ipynb"], stand_ins)
+    shown = disclosure.shown_rows(_published_texts(paths.ROOT)["build/notebooks/03_private_layers.ipynb"], stand_ins)
     assert any(r.startswith("agreements") for r in shown) and any(r.startswith("survey_2019") for r in shown)
 
 
