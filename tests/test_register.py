@@ -385,7 +385,8 @@ def test_register_values_count_the_local_rows():
     assert values["register_top_country_share"] == (200 / 3, "Its share of local agreements (%)", 0)
     assert values["share_labour_since_2019"][0] == 50.0  # 2018 and 2020
     assert values["n_prefecture_labour"][0] == 1 and values["n_municipality_labour"][0] == 1
-    assert values["n_municipality_signed"][1] == "Municipalitys with a signed agreement"  # as the text has it
+    assert values["n_municipality_signed"][1] == "Municipalities with a signed agreement"
+    assert values["n_prefecture_labour"][1] == "Prefectures with a signed labour agreement"
     assert values["n_register_unplaced"][0] == 3 and values["n_countries_searched"][0] == 11
 
 

@@ -108,14 +108,15 @@ def register_values(
             0,
         ),
     }
+    plural = {"prefecture": "Prefectures", "municipality": "Municipalities"}
     for level in LOCAL_LEVELS:
         out[f"n_{level}_signed"] = (
             int(signatory_table.at[level, "signed any agreement"]),
-            f"{level.title()}s with a signed agreement",
+            f"{plural[level]} with a signed agreement",
         )
         out[f"n_{level}_labour"] = (
             int(signatory_table.at[level, "signed a labour agreement"]),
-            f"{level.title()}s with a signed labour agreement",
+            f"{plural[level]} with a signed labour agreement",
         )
     out["n_register_unplaced"] = (
         sum(unplaced.values()),
