@@ -3,13 +3,13 @@ science nor the build machinery, the science nothing of the machinery (import-li
 in pyproject.toml), and a notebook imports the science, the base and, of the machinery, only
 ``translocal.build.values``, which records its numbers."""
 
-import ast
 import subprocess
 
 import nbformat
 
 from translocal.base import paths
 from translocal.build import pipeline
+from translocal.build.run import translocal_imports as imported_modules
 
 #: What a notebook may import from ``translocal``: the science (its top-level modules), the base
 #: layer, and the one module of the machinery that records values.
@@ -30,19 +30,6 @@ def test_the_import_contracts_are_kept():
 
 def _science() -> set[str]:
     return {f"translocal.{p.stem}" for p in (paths.ROOT / "src" / "translocal").glob("*.py") if p.stem != "__init__"}
-
-
-def imported_modules(source: str) -> set[str]:
-    """The ``translocal`` modules a notebook's code imports (``from translocal import frame`` is
-    ``translocal.frame``; IPython's magics and shell lines are dropped before parsing)."""
-    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
-    found = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("translocal")}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "translocal":
-            found |= {f"{node.module}.{a.name}" for a in node.names}
-    return found
 
 
 def _allowed(name: str, science: set[str]) -> bool:

@@ -12,6 +12,7 @@ import pytest
 
 from translocal.base import paths
 from translocal.build import pipeline
+from translocal.build.run import module_of, translocal_imports
 
 HEADING = "## Try it"
 #: A statement of an exercise opens with its number: "**1. …" or "### Exercise 1 …".
@@ -72,12 +73,7 @@ def test_answers_import_only_declared_modules(name):
     so the answers' imports are checked here."""
     declared = set(pipeline.by_name(name).modules)
     for cell in exercises(_source(name))[1]:
-        imported = {
-            m.strip()
-            for group in re.findall(r"from translocal import ([\w, ]+)", cell.source)
-            for m in group.split(",")
-        }
-        imported |= set(re.findall(r"(?:import|from) translocal\.([\w.]+)", cell.source))
+        imported = {module_of(name) for name in translocal_imports(cell.source)}
         assert imported <= declared, f"{name}: answer {cell.id} imports undeclared modules {imported - declared}"
 
 

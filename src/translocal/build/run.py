@@ -15,10 +15,10 @@ of both sides is kept in ``build/logs/NAME.fingerprint.json``).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
-import re
 import resource
 import sys
 import time
@@ -191,25 +191,37 @@ def check_modules(nb: pipeline.Notebook, logged: list[str]) -> list[str]:
     return []
 
 
+def translocal_imports(code: str) -> set[str]:
+    """The dotted ``translocal`` names a cell's code imports: ``from translocal import frame`` is
+    ``translocal.frame``, ``from translocal.outcome import KIND_ORDER`` is
+    ``translocal.outcome.KIND_ORDER`` (IPython's magics and shell lines are dropped first)."""
+    code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "translocal"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "translocal":
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def module_of(name: str) -> str:
+    """The module of a dotted ``translocal`` name, as notebooks/pipeline.toml names modules
+    (``translocal.base.paths`` is ``base.paths``; ``translocal.outcome.KIND_ORDER`` is ``outcome``)."""
+    parts = name.split(".")[1:]
+    while parts and not (paths.ROOT / pipeline.module_file(".".join(parts))).is_file():
+        parts.pop()
+    return ".".join(parts)
+
+
 def imported_modules(source: Path) -> set[str]:
-    """The ``translocal`` modules the code cells of the notebook ``source`` import by name
-    (``from translocal import a, b``, ``from translocal.base import paths``,
-    ``import translocal.x``), named as notebooks/pipeline.toml names them."""
+    """The ``translocal`` modules the code cells of the notebook ``source`` import, named as
+    notebooks/pipeline.toml names them."""
     import nbformat
 
-    found: set[str] = set()
-    for cell in nbformat.read(source, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        pattern = r"from translocal(?:\.([\w.]+))? import (?:\(([^)]*)\)|([\w, ]+))"
-        for package, wrapped, names in re.findall(pattern, cell.source):
-            for name in filter(None, re.split(r"[,\s]+", wrapped or names)):
-                module = f"{package}.{name}" if package else name
-                # `from translocal.base import paths` names a module; `from translocal.outcome
-                # import KIND_ORDER` a name in one
-                found.add(module if (paths.ROOT / pipeline.module_file(module)).is_file() else package)
-        found |= set(re.findall(r"^\s*import translocal\.([\w.]+)", cell.source, flags=re.MULTILINE))
-    return found
+    cells = nbformat.read(source, as_version=4).cells
+    names = set().union(*(translocal_imports(c.source) for c in cells if c.cell_type == "code"))
+    return {module_of(name) for name in names} - {""}
 
 
 def check_imports(nb: pipeline.Notebook, source: Path) -> list[str]:
