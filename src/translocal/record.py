@@ -222,29 +222,19 @@ def profile_values(
     for the ``n_signed`` municipalities with any signed agreement (``signed``) and the
     ``n_labour`` with a labour agreement (``labour``)."""
     out = {}
-    for key, (_, row) in zip(columns, labour.iterrows()):
-        out[f"profile_labour_diff_{key}"] = (
-            row["difference (signed - others)"],
-            f"Municipalities with a labour agreement minus the others: {row['variable']}",
-            2,
-        )
-        out[f"profile_labour_p_{key}"] = (
-            row["permutation p"],
-            f"Permutation p-value (labour agreements): {row['variable']}",
-            p_phrase(row["permutation p"]),
-        )
+    groups = (
+        ("profile_labour", labour, "Municipalities with a labour agreement minus the others", " (labour agreements)"),
+        ("profile", signed, "Signed municipalities minus the others", ""),
+    )
+    for prefix, table, difference, which in groups:
+        for key, (_, row) in zip(columns, table.iterrows()):
+            out[f"{prefix}_diff_{key}"] = (row["difference (signed - others)"], f"{difference}: {row['variable']}", 2)
+            out[f"{prefix}_p_{key}"] = (
+                row["permutation p"],
+                f"Permutation p-value{which}: {row['variable']}",
+                p_phrase(row["permutation p"]),
+            )
     out["profile_n_labour"] = (n_labour, "Municipalities with a signed labour agreement in the register")
-    for key, (_, row) in zip(columns, signed.iterrows()):
-        out[f"profile_diff_{key}"] = (
-            row["difference (signed - others)"],
-            f"Signed municipalities minus the others: {row['variable']}",
-            2,
-        )
-        out[f"profile_p_{key}"] = (
-            row["permutation p"],
-            f"Permutation p-value: {row['variable']}",
-            p_phrase(row["permutation p"]),
-        )
     out["profile_n_signed"] = (n_signed, "Municipalities with a signed agreement in the register")
     out["profile_n_perm"] = (n_perm, "Permutations of the profile tests")
     return out
